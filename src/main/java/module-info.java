@@ -1,0 +1,17 @@
+/**
+ * POSIX sockets through the Foreign Function and Memory API, in three layers.
+ *
+ * <ul>
+ *   <li>{@link dev.ffmsockets.raw}: the bindings jextract generates from {@code headers/sockets.h}
+ *       (functions, structs such as {@code sockaddr_in}, constants).</li>
+ *   <li>{@link dev.ffmsockets.posix}: the C socket API under its C names and signatures, with a
+ *       per-thread {@code errno()}; a C program ports to it line by line.</li>
+ * </ul>
+ *
+ * <p>The module makes downcalls, so run it with {@code --enable-native-access=dev.ffmsockets}
+ * (or {@code ALL-UNNAMED} when it is on the class path).
+ */
+module dev.ffmsockets {
+    exports dev.ffmsockets.raw;
+    exports dev.ffmsockets.posix;
+}

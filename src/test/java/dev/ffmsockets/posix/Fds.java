@@ -1,0 +1,69 @@
+package dev.ffmsockets.posix;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** What the tests need to know about this process's file descriptors. */
+final class Fds {
+
+    private Fds() {
+    }
+
+    /** The number of open descriptors of this process. */
+    static long open() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count() - 1; // the directory stream itself
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether {@code fd} is open in this process. */
+    static boolean isOpen(int fd) {
+        return Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** What {@code fd} refers to, as /proc shows it ("socket:[1234]", "pipe:[5]", a path). */
+    static String target(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** x86_64 system call numbers, as /proc/PID/task/TID/syscall shows them (glibc's recv is recvfrom). */
+    static final int SYS_READ = 0, SYS_POLL = 7, SYS_CONNECT = 42, SYS_ACCEPT = 43, SYS_SENDTO = 44,
+            SYS_RECVFROM = 45, SYS_ACCEPT4 = 288;
+
+    /**
+     * Waits until some thread of this process is blocked in system call {@code nr} on descriptor {@code fd},
+     * read from /proc (no sleeping guess): what a test needs before it acts on a blocked call.
+     */
+    static void awaitBlockedIn(int nr, int fd) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        String prefix = nr + " 0x" + Integer.toHexString(fd) + " ";
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                if (tasks.anyMatch(t -> syscallOf(t).startsWith(prefix))) {
+                    return;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no thread blocked in system call " + nr + " on fd " + fd + " within 20 s");
+    }
+
+    private static String syscallOf(Path task) {
+        try {
+            return Files.readString(task.resolve("syscall"));
+        } catch (IOException e) {
+            return ""; // the thread ended meanwhile
+        }
+    }
+}
