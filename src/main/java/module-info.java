@@ -6,12 +6,16 @@
  *       (functions, structs such as {@code sockaddr_in}, constants).</li>
  *   <li>{@link dev.ffmsockets.posix}: the C socket API under its C names and signatures, with a
  *       per-thread {@code errno()}; a C program ports to it line by line.</li>
+ *   <li>{@link dev.ffmsockets}: idiomatic, safe sockets ({@link dev.ffmsockets.Socket}, {@link dev.ffmsockets.SockAddr},
+ *       typed options, exceptions that carry errno, timeouts, a close that is safe while other threads are
+ *       blocked).</li>
  * </ul>
  *
  * <p>The module makes downcalls, so run it with {@code --enable-native-access=dev.ffmsockets}
  * (or {@code ALL-UNNAMED} when it is on the class path).
  */
 module dev.ffmsockets {
+    exports dev.ffmsockets;
     exports dev.ffmsockets.raw;
     exports dev.ffmsockets.posix;
 }

@@ -1,5 +1,7 @@
 package dev.ffmsockets.posix;
 
+import dev.ffmsockets.testing.Fds;
+import dev.ffmsockets.testing.NoDescriptorLeaks;
 import dev.ffmsockets.raw.sockaddr_in;
 import dev.ffmsockets.raw.sockaddr_in6;
 import dev.ffmsockets.raw.sockaddr_storage;

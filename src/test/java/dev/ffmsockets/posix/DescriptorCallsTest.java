@@ -1,5 +1,7 @@
 package dev.ffmsockets.posix;
 
+import dev.ffmsockets.testing.Fds;
+import dev.ffmsockets.testing.NoDescriptorLeaks;
 import dev.ffmsockets.raw.addrinfo;
 import dev.ffmsockets.raw.cmsghdr;
 import dev.ffmsockets.raw.epoll_event;

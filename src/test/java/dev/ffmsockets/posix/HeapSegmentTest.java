@@ -1,5 +1,7 @@
 package dev.ffmsockets.posix;
 
+import dev.ffmsockets.testing.Fds;
+import dev.ffmsockets.testing.NoDescriptorLeaks;
 import dev.ffmsockets.raw.pollfd;
 import dev.ffmsockets.raw.sockaddr_in;
 import org.junit.jupiter.api.AfterEach;

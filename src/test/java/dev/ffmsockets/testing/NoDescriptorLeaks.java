@@ -1,4 +1,4 @@
-package dev.ffmsockets.posix;
+package dev.ffmsockets.testing;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Fails a test that leaves more (or fewer) descriptors open in this process than it found. */
-final class NoDescriptorLeaks implements BeforeEachCallback, AfterEachCallback {
+public final class NoDescriptorLeaks implements BeforeEachCallback, AfterEachCallback {
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(NoDescriptorLeaks.class);
 

@@ -1,0 +1,242 @@
+package dev.ffmsockets;
+
+import dev.ffmsockets.raw.linger;
+import dev.ffmsockets.raw.ucred;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static dev.ffmsockets.posix.Posix.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The socket options {@link Socket} knows, declared one line each: the key, where it applies, its C level and
+ * name (and the IPv6 ones where they differ), and how its value is written and read.
+ */
+final class Options {
+
+    private Options() {
+    }
+
+    /** Which sockets an option applies to. */
+    enum Applies {
+        ANY, IP, TCP, UDP, IPV6, UNIX;
+
+        boolean to(Family f, SocketType t) {
+            boolean ip = f != Family.UNIX;
+            return switch (this) {
+                case ANY -> true;
+                case IP -> ip;
+                case TCP -> ip && t == SocketType.STREAM;
+                case UDP -> ip && t == SocketType.DGRAM;
+                case IPV6 -> f == Family.INET6;
+                case UNIX -> f == Family.UNIX;
+            };
+        }
+    }
+
+    /** How an option's value becomes C bytes and back. */
+    interface Codec<T> {
+        /** Writes {@code value} into {@code buf}; returns its length. Refuses a bad value before any call. */
+        int write(String option, T value, MemorySegment buf);
+
+        T read(MemorySegment buf, int length) throws IOException;
+
+        /** The most bytes C may write when the option is read. */
+        default int size() {
+            return Integer.BYTES;
+        }
+    }
+
+    record Spec<T>(Applies applies, int level, int name, Codec<T> codec, boolean readOnly, Spec<T> v6) {
+        /** The spec to use on a socket of family {@code f}. */
+        Spec<T> on(Family f) {
+            return f == Family.INET6 && v6 != null ? v6 : this;
+        }
+    }
+
+    private static <T> Spec<T> rw(Applies a, int level, int name, Codec<T> codec) {
+        return new Spec<>(a, level, name, codec, false, null);
+    }
+
+    private static <T> Spec<T> ro(Applies a, int level, int name, Codec<T> codec) {
+        return new Spec<>(a, level, name, codec, true, null);
+    }
+
+    private static <T> Spec<T> ip(Applies a, int name4, int name6, Codec<T> codec) {
+        return new Spec<>(a, IPPROTO_IP, name4, codec, false, new Spec<>(a, IPPROTO_IPV6, name6, codec, false, null));
+    }
+
+    private static final Codec<Boolean> BOOL = new Codec<>() {
+        @Override
+        public int write(String option, Boolean value, MemorySegment buf) {
+            buf.set(JAVA_INT, 0, value ? 1 : 0);
+            return Integer.BYTES;
+        }
+
+        @Override
+        public Boolean read(MemorySegment buf, int length) {
+            return buf.get(JAVA_INT, 0) != 0;
+        }
+    };
+
+    private static Codec<Integer> ints(int min, int max) {
+        return new Codec<>() {
+            @Override
+            public int write(String option, Integer value, MemorySegment buf) {
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException(option + " must be " + min + " to " + max + ", not " + value);
+                }
+                buf.set(JAVA_INT, 0, value);
+                return Integer.BYTES;
+            }
+
+            @Override
+            public Integer read(MemorySegment buf, int length) {
+                return buf.get(JAVA_INT, 0);
+            }
+        };
+    }
+
+    /** SO_LINGER as java.net has it: seconds to linger, or a negative value (read: -1) for off. */
+    private static final Codec<Integer> LINGER = new Codec<>() {
+        @Override
+        public int write(String option, Integer value, MemorySegment buf) {
+            if (value > 65535) {
+                throw new IllegalArgumentException(option + " must be at most 65535 seconds, not " + value);
+            }
+            linger.l_onoff(buf, value >= 0 ? 1 : 0);
+            linger.l_linger(buf, Math.max(0, value));
+            return (int) linger.sizeof();
+        }
+
+        @Override
+        public Integer read(MemorySegment buf, int length) {
+            return linger.l_onoff(buf) != 0 ? linger.l_linger(buf) : -1;
+        }
+
+        @Override
+        public int size() {
+            return (int) linger.sizeof();
+        }
+    };
+
+    private static final Codec<PeerCredentials> UCRED = new Codec<>() {
+        @Override
+        public int write(String option, PeerCredentials value, MemorySegment buf) {
+            throw new UnsupportedOperationException(option + " can only be read");
+        }
+
+        @Override
+        public PeerCredentials read(MemorySegment buf, int length) {
+            return new PeerCredentials(ucred.pid(buf), ucred.uid(buf), ucred.gid(buf));
+        }
+
+        @Override
+        public int size() {
+            return (int) ucred.sizeof();
+        }
+    };
+
+    /** IP_MULTICAST_IF takes the interface's IPv4 address (a struct in_addr). */
+    private static final Codec<NetworkInterface> MULTICAST_IF4 = new Codec<>() {
+        @Override
+        public int write(String option, NetworkInterface value, MemorySegment buf) {
+            InetAddress v4 = value.inetAddresses().filter(a -> a instanceof Inet4Address).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(option + ": interface " + value.getName()
+                            + " has no IPv4 address"));
+            MemorySegment.copy(v4.getAddress(), 0, buf, JAVA_BYTE, 0, 4);
+            return 4;
+        }
+
+        @Override
+        public NetworkInterface read(MemorySegment buf, int length) throws IOException {
+            byte[] ip = new byte[4];
+            MemorySegment.copy(buf, JAVA_BYTE, 0, ip, 0, 4);
+            InetAddress a = InetAddress.getByAddress(ip);
+            return a.isAnyLocalAddress() ? null : NetworkInterface.getByInetAddress(a);
+        }
+    };
+
+    /** IPV6_MULTICAST_IF takes the interface index. */
+    private static final Codec<NetworkInterface> MULTICAST_IF6 = new Codec<>() {
+        @Override
+        public int write(String option, NetworkInterface value, MemorySegment buf) {
+            buf.set(JAVA_INT, 0, value.getIndex());
+            return Integer.BYTES;
+        }
+
+        @Override
+        public NetworkInterface read(MemorySegment buf, int length) throws SocketException {
+            int index = buf.get(JAVA_INT, 0);
+            return index == 0 ? null : NetworkInterface.getByIndex(index);
+        }
+    };
+
+    private static final Codec<Integer> POSITIVE = ints(1, Integer.MAX_VALUE);
+    private static final Codec<Integer> NON_NEGATIVE = ints(0, Integer.MAX_VALUE);
+    private static final Codec<Integer> BYTE = ints(0, 255);
+
+    private static final Map<SocketOption<?>, Spec<?>> SPECS = Map.ofEntries(
+            Map.entry(StandardSocketOptions.SO_BROADCAST, rw(Applies.UDP, SOL_SOCKET, SO_BROADCAST, BOOL)),
+            Map.entry(StandardSocketOptions.SO_KEEPALIVE, rw(Applies.ANY, SOL_SOCKET, SO_KEEPALIVE, BOOL)),
+            Map.entry(StandardSocketOptions.SO_SNDBUF, rw(Applies.ANY, SOL_SOCKET, SO_SNDBUF, POSITIVE)),
+            Map.entry(StandardSocketOptions.SO_RCVBUF, rw(Applies.ANY, SOL_SOCKET, SO_RCVBUF, POSITIVE)),
+            Map.entry(StandardSocketOptions.SO_REUSEADDR, rw(Applies.ANY, SOL_SOCKET, SO_REUSEADDR, BOOL)),
+            Map.entry(StandardSocketOptions.SO_REUSEPORT, rw(Applies.IP, SOL_SOCKET, SO_REUSEPORT, BOOL)),
+            Map.entry(StandardSocketOptions.SO_LINGER, rw(Applies.ANY, SOL_SOCKET, SO_LINGER, LINGER)),
+            Map.entry(StandardSocketOptions.IP_TOS, ip(Applies.IP, IP_TOS, IPV6_TCLASS, BYTE)),
+            Map.entry(StandardSocketOptions.IP_MULTICAST_IF, new Spec<>(Applies.UDP, IPPROTO_IP, IP_MULTICAST_IF,
+                    MULTICAST_IF4, false, rw(Applies.UDP, IPPROTO_IPV6, IPV6_MULTICAST_IF, MULTICAST_IF6))),
+            Map.entry(StandardSocketOptions.IP_MULTICAST_TTL, ip(Applies.UDP, IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS, BYTE)),
+            Map.entry(StandardSocketOptions.IP_MULTICAST_LOOP, ip(Applies.UDP, IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP, BOOL)),
+            Map.entry(StandardSocketOptions.TCP_NODELAY, rw(Applies.TCP, IPPROTO_TCP, TCP_NODELAY, BOOL)),
+            Map.entry(LinuxSocketOptions.SO_REUSEPORT, rw(Applies.IP, SOL_SOCKET, SO_REUSEPORT, BOOL)),
+            Map.entry(LinuxSocketOptions.SO_PEERCRED, ro(Applies.UNIX, SOL_SOCKET, SO_PEERCRED, UCRED)),
+            Map.entry(LinuxSocketOptions.SO_ERROR, ro(Applies.ANY, SOL_SOCKET, SO_ERROR, NON_NEGATIVE)),
+            Map.entry(LinuxSocketOptions.SO_ACCEPTCONN, ro(Applies.ANY, SOL_SOCKET, SO_ACCEPTCONN, BOOL)),
+            Map.entry(LinuxSocketOptions.SO_RCVLOWAT, rw(Applies.ANY, SOL_SOCKET, SO_RCVLOWAT, POSITIVE)),
+            Map.entry(LinuxSocketOptions.SO_PRIORITY, rw(Applies.ANY, SOL_SOCKET, SO_PRIORITY, NON_NEGATIVE)),
+            Map.entry(LinuxSocketOptions.TCP_KEEPIDLE, rw(Applies.TCP, IPPROTO_TCP, TCP_KEEPIDLE, ints(1, 32767))),
+            Map.entry(LinuxSocketOptions.TCP_KEEPINTVL, rw(Applies.TCP, IPPROTO_TCP, TCP_KEEPINTVL, ints(1, 32767))),
+            Map.entry(LinuxSocketOptions.TCP_KEEPCNT, rw(Applies.TCP, IPPROTO_TCP, TCP_KEEPCNT, ints(1, 127))),
+            Map.entry(LinuxSocketOptions.TCP_QUICKACK, rw(Applies.TCP, IPPROTO_TCP, TCP_QUICKACK, BOOL)),
+            Map.entry(LinuxSocketOptions.TCP_USER_TIMEOUT, rw(Applies.TCP, IPPROTO_TCP, TCP_USER_TIMEOUT, NON_NEGATIVE)),
+            Map.entry(LinuxSocketOptions.TCP_CORK, rw(Applies.TCP, IPPROTO_TCP, TCP_CORK, BOOL)),
+            Map.entry(LinuxSocketOptions.TCP_NOTSENT_LOWAT, rw(Applies.TCP, IPPROTO_TCP, TCP_NOTSENT_LOWAT, NON_NEGATIVE)),
+            Map.entry(LinuxSocketOptions.IPV6_V6ONLY, rw(Applies.IPV6, IPPROTO_IPV6, IPV6_V6ONLY, BOOL)));
+
+    /**
+     * The spec of {@code option} on a socket of this family and type.
+     *
+     * @throws UnsupportedOperationException if the option is unknown or does not apply to such sockets
+     */
+    @SuppressWarnings("unchecked")
+    static <T> Spec<T> spec(SocketOption<T> option, Family family, SocketType type) {
+        Spec<T> spec = (Spec<T>) SPECS.get(option);
+        if (spec == null) {
+            throw new UnsupportedOperationException("socket option " + option.name() + " is not supported");
+        }
+        if (!spec.applies().to(family, type)) {
+            throw new UnsupportedOperationException("socket option " + option.name() + " does not apply to "
+                    + family + " " + type + " sockets");
+        }
+        return spec.on(family);
+    }
+
+    /** The options that apply to sockets of this family and type. */
+    static Set<SocketOption<?>> supported(Family family, SocketType type) {
+        return SPECS.entrySet().stream().filter(e -> e.getValue().applies().to(family, type))
+                .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
+    }
+}

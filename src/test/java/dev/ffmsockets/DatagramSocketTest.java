@@ -1,0 +1,126 @@
+package dev.ffmsockets;
+
+import dev.ffmsockets.testing.NoDescriptorLeaks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.PortUnreachableException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** sendTo and recvFrom over UDP on IPv4 and IPv6, and AF_UNIX datagrams with pathname and abstract names. */
+@ExtendWith(NoDescriptorLeaks.class)
+class DatagramSocketTest {
+
+    @TempDir
+    Path dir;
+
+    private SockAddr address(String kind) {
+        return switch (kind) {
+            case "udp4" -> InetSockAddr.loopback(0);
+            case "udp6" -> InetSockAddr.loopback6(0);
+            case "unix-path" -> UnixSockAddr.of(dir.resolve("d" + System.nanoTime()));
+            default -> UnixSockAddr.abstractName("ffm-dgram-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"udp4", "udp6", "unix-path", "unix-abstract"})
+    void datagramsCarryTheirSendersAddressInEveryBufferKind(String kind) throws Exception {
+        SockAddr serverAt = address(kind), clientAt = address(kind);
+        try (Socket server = Socket.open(serverAt.family(), SocketType.DGRAM);
+             Socket client = Socket.open(serverAt.family(), SocketType.DGRAM);
+             Arena arena = Arena.ofConfined()) {
+            server.bind(serverAt);
+            client.bind(clientAt);
+            SockAddr to = server.localAddress(), from = client.localAddress();
+
+            assertEquals(5, client.sendTo("array".getBytes(US_ASCII), to));
+            ByteBuffer direct = ByteBuffer.allocateDirect(64);
+            assertEquals(from, server.recvFrom(direct));
+            assertEquals("array", US_ASCII.decode(direct.flip()).toString());
+
+            assertEquals(6, client.sendTo(ByteBuffer.wrap("buffer".getBytes(US_ASCII)), to));
+            byte[] in = new byte[64];
+            Socket.Received r = server.recvFrom(in, 10, 20);
+            assertEquals(6, r.length());
+            assertEquals(from, r.sender());
+            assertEquals("buffer", new String(in, 10, 6, US_ASCII));
+
+            assertEquals(7, client.sendTo(arena.allocateFrom("segment", US_ASCII).asSlice(0, 7), to));
+            MemorySegment seg = arena.allocate(64);
+            r = server.recvFrom(seg);
+            assertEquals(7, r.length());
+            assertEquals(from, r.sender());
+
+            // the reply goes to the sender's address, and a heap ByteBuffer receives it
+            assertEquals(4, server.sendTo(ByteBuffer.allocateDirect(4).put("pong".getBytes(US_ASCII)).flip(), r.sender()));
+            ByteBuffer heap = ByteBuffer.allocate(16);
+            assertEquals(to, client.recvFrom(heap));
+            assertEquals("pong", US_ASCII.decode(heap.flip()).toString());
+
+            // a datagram larger than the buffer is cut to it; an empty one arrives as 0 bytes
+            client.sendTo(new byte[100], to);
+            assertEquals(10, server.recv(new byte[10]));
+            client.sendTo(new byte[0], to);
+            assertEquals(0, server.recv(new byte[10]), "an empty datagram, not end of stream");
+
+            // connect sets the default peer for send and recv
+            client.connect(to);
+            assertEquals(to, client.remoteAddress());
+            assertEquals(3, client.send("abc".getBytes(US_ASCII)));
+            ByteBuffer three = ByteBuffer.allocate(8);
+            assertEquals(from, server.recvFrom(three));
+            assertEquals(3, three.position());
+
+            // non-blocking with nothing there: null, not an exception
+            server.setBlocking(false);
+            assertNull(server.recvFrom(ByteBuffer.allocate(8)));
+            assertNull(server.recvFrom(new byte[8], 0, 8));
+            assertEquals(0, server.recv(new byte[8]));
+            assertThrows(IllegalArgumentException.class,
+                    () -> client.sendTo(new byte[1], kind.startsWith("udp") ? UnixSockAddr.abstractName("x") : InetSockAddr.loopback(9)));
+        }
+    }
+
+    @Test
+    void aConnectedUdpSocketLearnsThatThePortIsUnreachable() throws Exception {
+        int closedPort;
+        try (Socket s = Socket.open(Family.INET, SocketType.DGRAM)) {
+            s.bind(InetSockAddr.loopback(0));
+            closedPort = ((InetSockAddr) s.localAddress()).port();
+        }
+        try (Socket s = Socket.open(Family.INET, SocketType.DGRAM)) {
+            s.connect(InetSockAddr.loopback(closedPort));
+            s.send(new byte[1]);
+            s.setTimeout(java.time.Duration.ofSeconds(10));
+            PortUnreachableException e = assertThrows(PortUnreachableException.class, () -> s.recv(new byte[1]));
+            assertTrue(e.getMessage().matches("recv\\(fd \\d+\\): Connection refused \\(ECONNREFUSED\\)"), e.getMessage());
+            assertEquals("ECONNREFUSED", ((ErrnoException) e).errnoName());
+        }
+    }
+
+    @Test
+    void seqpacketKeepsMessageBoundariesOverASocketPair() throws Exception {
+        try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.SEQPACKET)) {
+            p.first().send("one".getBytes(US_ASCII));
+            p.first().send("three".getBytes(US_ASCII));
+            byte[] in = new byte[16];
+            assertEquals(3, p.second().recv(in));
+            assertEquals(5, p.second().recv(in));
+            p.first().close();
+            assertEquals(-1, p.second().recv(in), "end of stream on seqpacket");
+        }
+    }
+}
