@@ -238,7 +238,10 @@ class CloseTest {
         }
     }
 
-    /** 10,000 cycles of open, bind, connect, accept and close, half of them failing on purpose, leak nothing. */
+    /**
+     * 10,000 cycles of open, bind, connect, accept and close, half of them failing on purpose (connection refused,
+     * name taken), each with a socket refused an argument besides, leak nothing.
+     */
     @Test
     void tenThousandCyclesWithHalfFailingLeaveTheDescriptorCountUnchanged() throws Exception {
         long before = Fds.open();
@@ -254,9 +257,9 @@ class CloseTest {
             server.listen(64);
             tcp.bind(InetSockAddr.loopback(0));
             tcp.listen(64);
-            int failures = 0;
+            int failures = 0, arguments = 0;
             for (int i = 0; i < 10_000; i++) {
-                try (Socket c = Socket.open(i % 4 == 1 ? Family.INET : Family.UNIX, SocketType.STREAM)) {
+                try (Socket c = Socket.open(i % 2 == 1 ? Family.INET : Family.UNIX, SocketType.STREAM)) {
                     switch (i % 4) {
                         case 0 -> { // success on AF_UNIX
                             c.connect(at);
@@ -273,29 +276,28 @@ class CloseTest {
                             c.bind(at);
                             throw new AssertionError("bound a taken name");
                         }
-                        default -> { // refused before the call, then a would-block accept
-                            try {
-                                c.connect(InetSockAddr.loopback(1));
-                            } catch (IllegalArgumentException wrongFamily) {
-                                failures++;
+                        default -> { // success over TCP, after a would-block accept
+                            tcp.setBlocking(false);
+                            assertNull(tcp.accept());
+                            tcp.setBlocking(true);
+                            c.connect(tcp.localAddress(), Duration.ofSeconds(5));
+                            try (Socket a = tcp.accept()) {
+                                c.send(new byte[] {1});
+                                assertEquals(1, a.recv(new byte[1]));
                             }
-                            server.setBlocking(false);
-                            assertNull(server.accept());
-                            server.setBlocking(true);
                         }
                     }
                 } catch (java.net.ConnectException | java.net.BindException expected) {
                     failures++;
                 }
-                if (i % 1000 == 999) {
-                    // TCP connections now and then too, through the same paths
-                    try (Socket c = Socket.open(Family.INET, SocketType.STREAM)) {
-                        c.connect(tcp.localAddress(), Duration.ofSeconds(5));
-                        tcp.accept().close();
-                    }
+                try (Socket wrong = Socket.open(Family.UNIX, SocketType.DGRAM)) {
+                    wrong.connect(InetSockAddr.loopback(1)); // refused before any call: the wrong family
+                } catch (IllegalArgumentException expected) {
+                    arguments++;
                 }
             }
-            assertEquals(7_500, failures);
+            assertEquals(5_000, failures);
+            assertEquals(10_000, arguments);
         }
         assertEquals(before, Fds.open());
     }
