@@ -16,35 +16,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Programs outside the project, using only {@code import static dev.ffmsockets.posix.Posix.*} and jextract's
- * struct classes, compile against the module and talk to each other as separate processes, with no warning.
+ * struct classes (the C-style ports of the classic server and client), compile on their own against the module
+ * and talk to each other as separate processes, with no warning.
  */
 class OutsideProgramTest {
 
     private static final Path JAVA_BIN = Path.of(System.getProperty("java.home"), "bin");
+    private static final Path CSTYLE = BindingsTest.root().resolve("src/samples/java/dev/ffmsockets/samples/cstyle");
+    private static final Path SERVER = CSTYLE.resolve("TcpHelloServer.java"), CLIENT = CSTYLE.resolve("TcpHelloClient.java");
 
     @Test
     void classicServerAndClientCompileAndTalkAsSeparateProcesses(@TempDir Path out) throws Exception {
         Path root = BindingsTest.root();
         Path module = root.resolve("target/classes");
-        Path sources = root.resolve("src/test/resources/outside");
         run(List.of(JAVA_BIN.resolve("javac").toString(), "-Xlint:all", "-Werror", "--module-path", module.toString(),
-                "--add-modules", "dev.ffmsockets", "-d", out.toString(),
-                sources.resolve("HelloServer.java").toString(), sources.resolve("HelloClient.java").toString()));
+                "--add-modules", "dev.ffmsockets", "-d", out.toString(), SERVER.toString(), CLIENT.toString()));
 
         List<String> java = List.of(JAVA_BIN.resolve("java").toString(), "--module-path", module.toString(),
                 "--add-modules", "dev.ffmsockets", "--enable-native-access=dev.ffmsockets", "-cp", out.toString());
         List<String> serverCmd = new ArrayList<>(java);
-        serverCmd.addAll(List.of("HelloServer", "0", "2"));
+        serverCmd.addAll(List.of("dev.ffmsockets.samples.cstyle.TcpHelloServer", "0", "2"));
         Process server = new ProcessBuilder(serverCmd).redirectErrorStream(true).start();
         server.getOutputStream().close();
         try (BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
             String first = serverOut.readLine();
-            assertTrue(first != null && first.startsWith("port "), "server said: " + first);
-            String port = first.substring(5);
+            assertTrue(first != null && first.startsWith("listening on port "), "server said: " + first);
+            String port = first.substring("listening on port ".length());
             for (int i = 0; i < 2; i++) {
                 List<String> clientCmd = new ArrayList<>(java);
-                clientCmd.addAll(List.of("HelloClient", "127.0.0.1", port));
-                assertEquals("Hello there.\n", run(clientCmd));
+                clientCmd.addAll(List.of("dev.ffmsockets.samples.cstyle.TcpHelloClient", "127.0.0.1", port));
+                assertEquals("Hello there.", run(clientCmd));
             }
             assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server exits after two clients");
             assertEquals(0, server.exitValue());
@@ -59,14 +60,14 @@ class OutsideProgramTest {
         Path root = BindingsTest.root();
         Path module = root.resolve("target/classes");
         run(List.of(JAVA_BIN.resolve("javac").toString(), "--module-path", module.toString(), "--add-modules",
-                "dev.ffmsockets", "-d", out.toString(), root.resolve("src/test/resources/outside/HelloClient.java").toString()));
+                "dev.ffmsockets", "-d", out.toString(), CLIENT.toString()));
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Process p = new ProcessBuilder(JAVA_BIN.resolve("java").toString(), "--module-path", module.toString(),
                 "--add-modules", "dev.ffmsockets", "--enable-native-access=dev.ffmsockets", "-cp", out.toString(),
-                "HelloClient", "127.0.0.1", String.valueOf(port)).redirectErrorStream(true).start();
+                "dev.ffmsockets.samples.cstyle.TcpHelloClient", "127.0.0.1", String.valueOf(port)).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
