@@ -65,6 +65,16 @@ ensure_tool() {
   fi
 }
 
+# build_c SOURCE BINARY: compiles one C program as every script and test does (warnings are errors), unless
+# the binary is newer than its source.
+build_c() {
+  local src=$1 out=$2
+  mkdir -p "$(dirname "$out")"
+  if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+    cc -Wall -Wextra -Werror -O2 -pthread -o "$out" "$src"
+  fi
+}
+
 # Maven in batch mode, without download progress, with the project's JDK. Maven's own libraries use
 # sun.misc.Unsafe, which JDK 24+ warns about on every run; allowing it keeps the output about the project.
 mvn_batch() {

@@ -2,14 +2,21 @@ package dev.ffmsockets;
 
 import dev.ffmsockets.raw.sockaddr_storage;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
 
 /**
- * Native memory each thread uses for the calls of {@link Socket}: an address and its length, a
+ * Native memory each thread uses for the calls of {@link Socket}: an address to send to and one received, a
  * {@code pollfd}, an option value, and a buffer through which Java arrays and heap buffers are sent and
  * received. Kept per thread so that the steady send and receive paths allocate nothing; freed with the thread.
+ *
+ * <p>It also remembers the last address encoded, the last decoded and the last segments made for direct
+ * buffers, so that a server answering the same peer again and again, or a loop over the same buffer, does not
+ * make them anew each time (as {@code java.nio}'s datagram channel caches its last sender).
  */
 final class Scratch {
 
@@ -20,17 +27,38 @@ final class Scratch {
     /** Buffers above this size are used once and not kept per thread. */
     private static final long KEEP_LIMIT = 1L << 20;
 
+    /** Where a received address is written. */
     final MemorySegment addr;
     final MemorySegment addrLen;
+    /** Where an address to bind, connect or send to is written, by {@link #encode}. */
+    final MemorySegment target;
     final MemorySegment pollfd;
     final MemorySegment option;
     final MemorySegment optionLen;
     private MemorySegment buffer;
 
+    private SockAddr encoded;
+    private int encodedLength;
+    private final MemorySegment decodedBytes;
+    private SockAddr decoded;
+    private int decodedLength = -1;
+
+    /** A segment made for a direct buffer, for the position and limit it had. */
+    private static final class View {
+        WeakReference<ByteBuffer> of = new WeakReference<>(null);
+        int position, limit;
+        MemorySegment segment;
+    }
+
+    private final View[] views = {new View(), new View()};
+    private int nextView;
+
     private Scratch() {
         Arena arena = Arena.ofAuto();
         addr = arena.allocate(sockaddr_storage.layout());
         addrLen = arena.allocate(ValueLayout.JAVA_INT);
+        target = arena.allocate(sockaddr_storage.layout());
+        decodedBytes = arena.allocate(sockaddr_storage.layout());
         pollfd = arena.allocate(dev.ffmsockets.raw.pollfd.layout());
         option = arena.allocate(64, 8);
         optionLen = arena.allocate(ValueLayout.JAVA_INT);
@@ -52,5 +80,45 @@ final class Scratch {
             buffer = fresh;
         }
         return fresh;
+    }
+
+    /** Writes {@code a} into {@link #target}, unless it is the address written last; returns its C length. */
+    int encode(SockAddr a) {
+        if (a != encoded) {
+            encodedLength = SockAddrs.encode(a, target);
+            encoded = a;
+        }
+        return encodedLength;
+    }
+
+    /** The address C wrote into {@link #addr}: the one decoded last when the bytes are the same. */
+    SockAddr decode(int length) throws IOException {
+        if (length == decodedLength && MemorySegment.mismatch(addr, 0, length, decodedBytes, 0, length) == -1) {
+            return decoded;
+        }
+        SockAddr a = SockAddrs.decode(addr, length);
+        MemorySegment.copy(addr, 0, decodedBytes, 0, length);
+        decoded = a;
+        decodedLength = length;
+        return a;
+    }
+
+    /**
+     * The bytes between a direct buffer's position and limit as a segment: the one made last time for the same
+     * buffer, position and limit, or a new one.
+     */
+    MemorySegment view(ByteBuffer b) {
+        int position = b.position(), limit = b.limit();
+        for (View v : views) {
+            if (v.of.refersTo(b) && v.position == position && v.limit == limit) {
+                return v.segment;
+            }
+        }
+        View v = views[nextView];
+        nextView = (nextView + 1) % views.length;
+        v.of = new WeakReference<>(b);
+        v.position = position;
+        v.limit = limit;
+        return v.segment = MemorySegment.ofBuffer(b);
     }
 }

@@ -387,8 +387,8 @@ public final class Socket implements AutoCloseable {
         checkFamily("bind", local);
         begin("bind");
         try {
-            MemorySegment a = Scratch.current().addr;
-            if (Posix.bind(fd, a, SockAddrs.encode(local, a)) < 0) {
+            Scratch s = Scratch.current();
+            if (Posix.bind(fd, s.target, s.encode(local)) < 0) {
                 throw failure("bind", local, errno());
             }
         } finally {
@@ -486,8 +486,8 @@ public final class Socket implements AutoCloseable {
             if (timeout != 0 && !nonBlocking) {
                 restore = setFdNonBlocking(true);
             }
-            MemorySegment a = Scratch.current().addr;
-            if (Posix.connect(fd, a, SockAddrs.encode(remote, a)) == 0) {
+            Scratch s = Scratch.current();
+            if (Posix.connect(fd, s.target, s.encode(remote)) == 0) {
                 return true;
             }
             int e = errno();
@@ -637,7 +637,7 @@ public final class Socket implements AutoCloseable {
     private int sendBuffer(ByteBuffer src) throws IOException {
         int pos = src.position(), len = src.limit() - pos;
         if (src.isDirect() || !src.hasArray()) {
-            return (int) sendSome(MemorySegment.ofBuffer(src), len);
+            return (int) sendSome(src.isDirect() ? Scratch.current().view(src) : MemorySegment.ofBuffer(src), len);
         }
         int n = portion(len);
         MemorySegment buf = Scratch.current().buffer(n);
@@ -820,7 +820,7 @@ public final class Socket implements AutoCloseable {
             int pos = dst.position(), len = dst.limit() - pos;
             int r;
             if (dst.isDirect()) {
-                r = (int) recvSome(MemorySegment.ofBuffer(dst), len);
+                r = (int) recvSome(Scratch.current().view(dst), len);
             } else {
                 int n = portion(len);
                 MemorySegment buf = Scratch.current().buffer(n);
@@ -860,8 +860,9 @@ public final class Socket implements AutoCloseable {
     /** sendto(2) with MSG_NOSIGNAL, retried per {@link #retry}; 0 when it would block. */
     private long sendToSome(MemorySegment seg, long len, SockAddr target) throws IOException {
         checkFamily("sendto", target);
-        MemorySegment a = Scratch.current().addr;
-        int alen = SockAddrs.encode(target, a);
+        Scratch s = Scratch.current();
+        MemorySegment a = s.target;
+        int alen = s.encode(target);
         long deadline = deadline();
         for (;;) {
             long r = Posix.sendto(fd, seg, len, MSG_NOSIGNAL, a, alen);
@@ -909,7 +910,7 @@ public final class Socket implements AutoCloseable {
             int pos = src.position(), len = src.limit() - pos;
             int n;
             if (src.isDirect() || !src.hasArray()) {
-                n = (int) sendToSome(MemorySegment.ofBuffer(src), len, target);
+                n = (int) sendToSome(src.isDirect() ? Scratch.current().view(src) : MemorySegment.ofBuffer(src), len, target);
             } else {
                 MemorySegment buf = Scratch.current().buffer(len);
                 MemorySegment.copy(src.array(), src.arrayOffset() + pos, buf, JAVA_BYTE, 0, len);
@@ -976,7 +977,7 @@ public final class Socket implements AutoCloseable {
             int pos = dst.position(), len = dst.limit() - pos;
             long r;
             if (dst.isDirect()) {
-                r = recvFromSome(MemorySegment.ofBuffer(dst), len, s);
+                r = recvFromSome(s.view(dst), len, s);
             } else {
                 MemorySegment buf = s.buffer(len);
                 r = recvFromSome(buf, len, s);
@@ -988,7 +989,7 @@ public final class Socket implements AutoCloseable {
                 return null;
             }
             dst.position(pos + (int) r);
-            return SockAddrs.decode(s.addr, s.addrLen.get(JAVA_INT, 0));
+            return s.decode(s.addrLen.get(JAVA_INT, 0));
         } finally {
             end();
         }
@@ -1015,7 +1016,7 @@ public final class Socket implements AutoCloseable {
                 return null;
             }
             MemorySegment.copy(buf, JAVA_BYTE, 0, dst, off, (int) r);
-            return new Received((int) r, SockAddrs.decode(s.addr, s.addrLen.get(JAVA_INT, 0)));
+            return new Received((int) r, s.decode(s.addrLen.get(JAVA_INT, 0)));
         } finally {
             end();
         }
@@ -1036,7 +1037,7 @@ public final class Socket implements AutoCloseable {
             if (r == -2) {
                 return null;
             }
-            return new Received((int) r, SockAddrs.decode(s.addr, s.addrLen.get(JAVA_INT, 0)));
+            return new Received((int) r, s.decode(s.addrLen.get(JAVA_INT, 0)));
         } finally {
             end();
         }
@@ -1103,7 +1104,7 @@ public final class Socket implements AutoCloseable {
             if (r < 0) {
                 throw failure(call, null, errno());
             }
-            SockAddr a = SockAddrs.decode(s.addr, s.addrLen.get(JAVA_INT, 0));
+            SockAddr a = s.decode(s.addrLen.get(JAVA_INT, 0));
             return a != null ? a : UnixSockAddr.unnamed();
         } finally {
             end();

@@ -94,6 +94,38 @@ class DatagramSocketTest {
         }
     }
 
+    /** The per-thread caches of the last address sent to and received from never answer with a stale one. */
+    @Test
+    void alternatingPeersAreEachSeenAndReachedCorrectly() throws Exception {
+        try (Socket server = Socket.open(Family.INET, SocketType.DGRAM);
+             Socket a = Socket.open(Family.INET, SocketType.DGRAM);
+             Socket b = Socket.open(Family.INET, SocketType.DGRAM)) {
+            server.bind(InetSockAddr.loopback(0));
+            a.bind(InetSockAddr.loopback(0));
+            b.bind(InetSockAddr.loopback(0));
+            SockAddr to = server.localAddress();
+            ByteBuffer buf = ByteBuffer.allocateDirect(16);
+            for (int i = 0; i < 50; i++) {
+                Socket from = i % 3 == 0 ? b : a;
+                from.sendTo(new byte[] {(byte) i}, to);
+                SockAddr sender = server.recvFrom(buf.clear());
+                assertEquals(from.localAddress(), sender, "round " + i);
+                server.sendTo(buf.flip(), sender);
+                byte[] echo = new byte[4];
+                assertEquals(1, from.recv(echo), "the echo went back to the right peer");
+                assertEquals((byte) i, echo[0]);
+            }
+            // and a receive into another buffer, then the first again, at other positions
+            ByteBuffer other = ByteBuffer.allocateDirect(16);
+            a.sendTo(new byte[] {7, 8}, to);
+            assertEquals(a.localAddress(), server.recvFrom(other.position(3)));
+            assertEquals(5, other.position());
+            b.sendTo(new byte[] {9}, to);
+            assertEquals(b.localAddress(), server.recvFrom(buf.clear().position(2)));
+            assertEquals(9, buf.get(2));
+        }
+    }
+
     @Test
     void aConnectedUdpSocketLearnsThatThePortIsUnreachable() throws Exception {
         int closedPort;

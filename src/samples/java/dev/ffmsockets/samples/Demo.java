@@ -131,32 +131,33 @@ public final class Demo {
         boolean pin = Samples.run(List.of("sh", "-c", "command -v taskset"), 10).status() == 0;
         System.out.println(DIM + "  Client and echo server are two threads of one process"
                 + (pin ? ", both pinned to CPU 0 (taskset), which gives the steadiest figures" : "") + "; 1 s warm-up first." + RESET);
-        String[][] impls = {{"C", null}, {"Java, C-style API", "cstyle"}, {"Java, safe wrapper", "safe"}, {"java.net.Socket", "javanet"}};
+        String[][] impls = {{"C", null}, {"Java, C-style API", "c-style-native"}, {"Java, safe wrapper", "safe-array"},
+                {"java.net.Socket", "java.net"}};
         double cRate = 0;
         System.out.println();
         System.out.printf("    %-22s %14s %12s %10s%n", "", "round trips/s", "RTT (µs)", "vs C");
+        String secs = String.format(Locale.ROOT, "%.1f", seconds);
         for (String[] impl : impls) {
             List<String> cmd = new ArrayList<>();
             if (pin) {
                 cmd.addAll(List.of("taskset", "-c", "0"));
             }
-            String secs = String.format(Locale.ROOT, "%.1f", seconds);
             if (impl[1] == null) {
-                cmd.addAll(List.of(Samples.nativeBuild().resolve("pingpong").toString(), secs, "1", "1"));
+                cmd.addAll(List.of(Samples.nativeBuild().resolve("bench").toString(), "pingpong", "tcp", "1", secs, "1"));
             } else {
                 cmd.addAll(Samples.jvm());
-                cmd.addAll(List.of(PingPong.class.getName(), impl[1], secs, "1", "1"));
+                cmd.addAll(List.of("dev.ffmsockets.bench.RoundTrips", impl[1], "tcp", "1", secs, "1"));
             }
             System.out.printf("    %-22s ", impl[0]);
             System.out.flush();
             Run r = Samples.run(cmd, (int) seconds + 60);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("round_trips=(\\d+) seconds=([0-9.]+)").matcher(r.output());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"rate\":([0-9.]+)").matcher(r.output());
             if (r.status() != 0 || !m.find()) {
                 failures++;
                 System.out.println(FAIL + " " + r.output().strip());
                 continue;
             }
-            double rate = Long.parseLong(m.group(1)) / Double.parseDouble(m.group(2));
+            double rate = Double.parseDouble(m.group(1));
             if (impl[1] == null) {
                 cRate = rate;
             }

@@ -114,13 +114,14 @@ public final class Samples {
     }
 
     /**
-     * Compiles each C file of {@code native/} with {@code cc -Wall -Wextra -Werror -O2} into target/native,
-     * unless the binary is newer than its source. Warnings are errors: the samples are warning-free C.
+     * Compiles each C file of {@code native/} and {@code native/bench/} with {@code cc -Wall -Wextra -Werror -O2}
+     * into target/native, unless the binary is newer than its source. Warnings are errors: the samples are
+     * warning-free C.
      */
     public static synchronized List<Path> buildNative() throws IOException, InterruptedException {
         Path out = Files.createDirectories(nativeBuild());
         List<Path> built = new ArrayList<>();
-        try (Stream<Path> sources = Files.list(root().resolve("native"))) {
+        try (Stream<Path> sources = Stream.concat(Files.list(root().resolve("native")), Files.list(root().resolve("native/bench")))) {
             for (Path c : sources.filter(p -> p.toString().endsWith(".c")).sorted().toList()) {
                 String name = c.getFileName().toString().replace(".c", "");
                 Path binary = out.resolve(name);
