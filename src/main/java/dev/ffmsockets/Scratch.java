@@ -33,6 +33,8 @@ final class Scratch {
     /** Where an address to bind, connect or send to is written, by {@link #encode}. */
     final MemorySegment target;
     final MemorySegment pollfd;
+    /** An {@code epoll_event} for registering with a {@link Poller}. */
+    final MemorySegment epollEvent;
     final MemorySegment option;
     final MemorySegment optionLen;
     private MemorySegment buffer;
@@ -60,6 +62,7 @@ final class Scratch {
         target = arena.allocate(sockaddr_storage.layout());
         decodedBytes = arena.allocate(sockaddr_storage.layout());
         pollfd = arena.allocate(dev.ffmsockets.raw.pollfd.layout());
+        epollEvent = arena.allocate(dev.ffmsockets.raw.epoll_event.layout());
         option = arena.allocate(64, 8);
         optionLen = arena.allocate(ValueLayout.JAVA_INT);
     }

@@ -5,6 +5,7 @@ import dev.ffmsockets.raw.pollfd;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -62,9 +63,22 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * In blocking mode (the default) a call waits until it can complete, at most for the timeout if one is set. In
  * non-blocking mode ({@link #setBlocking setBlocking(false)}) a call that would wait returns at once with a
  * would-block result instead, as {@code java.nio} does: {@code recv} and {@code send} return 0, {@code accept} and
- * {@code recvFrom} return {@code null}, {@code connect} returns {@code false} (then {@link #finishConnect}). While a
- * timeout is set or the socket is non-blocking, its descriptor has {@code O_NONBLOCK} and waits happen in
- * {@code poll(2)}; otherwise the system call itself blocks.
+ * {@code recvFrom} return {@code null}, {@code connect} returns {@code false} (then {@link #finishConnect}).
+ *
+ * <h2>Threads, virtual and platform</h2>
+ * How a call waits depends on the calling thread, never on what it returns or throws:
+ * <ul>
+ *   <li>A platform thread, on a socket without timeout, makes the blocking system call itself, as C does: no
+ *       extra system call and no hand-off on the hot path.</li>
+ *   <li>A virtual thread never blocks in a system call, which would hold its carrier and, with as many blocked
+ *       calls as carriers, stop every virtual thread in the JVM. Its first call makes the descriptor non-blocking
+ *       ({@code O_NONBLOCK}, once; it stays so); then each call is tried, and on {@code EAGAIN} the thread parks in
+ *       the library's own epoll poller, unmounting from its carrier, until the socket is ready, the timeout
+ *       passes or the socket is closed. Ten thousand virtual threads can wait in {@code recv} at once.</li>
+ *   <li>A call with a timeout, on any thread, waits the same way, in the poller.</li>
+ * </ul>
+ * A parked thread that is interrupted gets an {@link InterruptedIOException} (its interrupt status kept); a
+ * platform thread inside a blocking system call cannot be interrupted, as with C.
  *
  * <h2>Closed sockets</h2>
  * A call on a closed socket, or one woken because another thread closed it, throws a
@@ -96,17 +110,26 @@ public final class Socket implements AutoCloseable {
     private volatile int state;
     private volatile long timeoutNanos;
     private volatile boolean blocking = true;
-    /** Guarded by this: the descriptor's status flags other than O_NONBLOCK, and whether it has O_NONBLOCK. */
+    /** Guarded by this: the descriptor's status flags other than O_NONBLOCK. */
     private int statusFlags;
-    private boolean fdNonBlocking;
+    /** Whether the descriptor has O_NONBLOCK; written under this. */
+    private volatile boolean fdNonBlocking;
+    /** Guarded by this: a virtual thread has used the socket, so its descriptor stays non-blocking. */
+    private boolean virtualUsed;
 
-    private Socket(int fd, Family family, SocketType type, int statusFlags) {
+    private Socket(int fd, Family family, SocketType type, int statusFlags, boolean blocking, boolean virtualUsed) {
         this.fd = fd;
         this.family = family;
         this.type = type;
         this.statusFlags = statusFlags & ~O_NONBLOCK;
         this.fdNonBlocking = (statusFlags & O_NONBLOCK) != 0;
-        this.blocking = !fdNonBlocking;
+        this.blocking = blocking;
+        this.virtualUsed = virtualUsed;
+    }
+
+    /** A socket this class made: blocking mode, blocking descriptor. */
+    private Socket(int fd, Family family, SocketType type) {
+        this(fd, family, type, 0, true, false);
     }
 
     // ---- making sockets -------------------------------------------------------------------------------------
@@ -139,7 +162,7 @@ public final class Socket implements AutoCloseable {
         if (fd < 0) {
             throw Errors.of("socket", family + ", " + type, errno(), false);
         }
-        return new Socket(fd, family, type, 0);
+        return new Socket(fd, family, type);
     }
 
     /**
@@ -157,8 +180,8 @@ public final class Socket implements AutoCloseable {
         if (Posix.socketpair(family.value(), type.value() | SOCK_CLOEXEC, 0, sv) < 0) {
             throw Errors.of("socketpair", family + ", " + type, errno(), false);
         }
-        return new Pair(new Socket(sv.getAtIndex(JAVA_INT, 0), family, type, 0),
-                new Socket(sv.getAtIndex(JAVA_INT, 1), family, type, 0));
+        return new Pair(new Socket(sv.getAtIndex(JAVA_INT, 0), family, type),
+                new Socket(sv.getAtIndex(JAVA_INT, 1), family, type));
     }
 
     /**
@@ -182,7 +205,7 @@ public final class Socket implements AutoCloseable {
         if (flags < 0) {
             throw Errors.of("fcntl", "fd " + fd + ", F_GETFL", errno(), false);
         }
-        return new Socket(fd, Family.of(domain), SocketType.of(sockType), flags);
+        return new Socket(fd, Family.of(domain), SocketType.of(sockType), flags, (flags & O_NONBLOCK) == 0, false);
     }
 
     private static int intOption(int fd, int name, Scratch s) throws IOException {
@@ -219,15 +242,30 @@ public final class Socket implements AutoCloseable {
 
     // ---- the state machine behind close --------------------------------------------------------------------
 
-    /** Enters a call: counts it in flight, or throws if the socket is closed. */
-    private void begin(String call) throws SocketException {
+    /**
+     * Enters a call: counts it in flight, or throws if the socket is closed. On a virtual thread, first makes the
+     * descriptor non-blocking (once; it stays so): a virtual thread must never block in a system call, which would
+     * hold its carrier.
+     */
+    private void begin(String call) throws IOException {
         for (;;) {
             int s = state;
             if (s < 0) {
                 throw Errors.closed(call, "fd " + fd);
             }
             if (STATE.weakCompareAndSet(this, s, s + 1)) {
-                return;
+                break;
+            }
+        }
+        if (!fdNonBlocking && Thread.currentThread().isVirtual()) {
+            try {
+                synchronized (this) {
+                    virtualUsed = true;
+                    setFdNonBlocking(true);
+                }
+            } catch (IOException | RuntimeException e) {
+                end();
+                throw e;
             }
         }
     }
@@ -255,7 +293,8 @@ public final class Socket implements AutoCloseable {
             }
         } while (!STATE.weakCompareAndSet(this, s, (s | CLOSED) + 1)); // closed, and held by this close
         if (s != 0) {
-            Posix.shutdown(fd, SHUT_RDWR);
+            Posix.shutdown(fd, SHUT_RDWR); // wakes calls blocked in the kernel
+            Poller.wake(fd);              // and those parked in the poller
         }
         end();
     }
@@ -316,7 +355,7 @@ public final class Socket implements AutoCloseable {
      * After {@code call} returned -1 with {@code errno}: retries on {@code EINTR}; on {@code EAGAIN} waits for
      * {@code events} until the deadline and retries, or returns {@code false} (would block) in non-blocking
      * mode; throws for anything else, and for a socket closed meanwhile. How a thread waits is decided here
-     * and in {@link #await} only.
+     * and in {@link #awaitReady} only.
      */
     private boolean retry(String call, int errno, int events, long deadline, Object target) throws IOException {
         if (state < 0) {
@@ -331,35 +370,24 @@ public final class Socket implements AutoCloseable {
         if (!blocking) {
             return false;
         }
-        await(call, events, deadline, timeoutNanos, target);
+        awaitReady(call, events, deadline, timeoutNanos, target);
         return true;
     }
 
-    /** Waits in {@code poll(2)} until the descriptor is ready for {@code events}, the deadline passes, or it is closed. */
-    private void await(String call, int events, long deadline, long timeout, Object target) throws IOException {
-        MemorySegment p = Scratch.current().pollfd;
-        for (;;) {
-            int millis = -1;
-            if (deadline != 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw Errors.timedOut(call, detail(target), timeout);
-                }
-                millis = (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
-            }
-            pollfd.fd(p, fd);
-            pollfd.events(p, (short) events);
-            pollfd.revents(p, (short) 0);
-            int r = Posix.poll(p, 1, millis);
-            if (state < 0) {
-                throw Errors.closed(call, detail(target));
-            }
-            if (r > 0) {
-                return;
-            }
-            if (r < 0 && errno() != EINTR) {
-                throw failure("poll", target, errno());
-            }
+    /**
+     * Waits until the descriptor may be ready for {@code events}: parks in the {@link Poller} (a virtual thread
+     * unmounts, its carrier runs others), until readiness, the deadline, a close or an interrupt.
+     */
+    private void awaitReady(String call, int events, long deadline, long timeout, Object target) throws IOException {
+        if (deadline != 0 && deadline - System.nanoTime() <= 0) {
+            throw Errors.timedOut(call, detail(target), timeout);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException(call + "(" + detail(target) + "): interrupted while waiting");
+        }
+        Poller.of(events).await(fd, deadline);
+        if (state < 0) {
+            throw Errors.closed(call, detail(target));
         }
     }
 
@@ -431,10 +459,13 @@ public final class Socket implements AutoCloseable {
         begin("accept");
         try {
             long deadline = deadline();
+            // a virtual thread gets a non-blocking socket at once, and saves the fcntl its first call would make
+            boolean virtual = Thread.currentThread().isVirtual();
+            int flags = SOCK_CLOEXEC | (virtual ? SOCK_NONBLOCK : 0);
             for (;;) {
-                int nfd = Posix.accept4(fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+                int nfd = Posix.accept4(fd, MemorySegment.NULL, MemorySegment.NULL, flags);
                 if (nfd >= 0) {
-                    return new Socket(nfd, family, type, 0);
+                    return virtual ? new Socket(nfd, family, type, O_NONBLOCK, true, true) : new Socket(nfd, family, type);
                 }
                 if (!retry("accept", errno(), POLLIN, deadline, null)) {
                     return null;
@@ -464,7 +495,7 @@ public final class Socket implements AutoCloseable {
 
     /**
      * Connects to a peer, waiting at most {@code timeout}: {@code connect(2)} on the descriptor made
-     * non-blocking for the call, then {@code poll(2)} and {@code getsockopt(SO_ERROR)}. After a failure the
+     * non-blocking for the call, then a wait in the poller and {@code getsockopt(SO_ERROR)}. After a failure the
      * socket's state is unspecified, as POSIX says: close it.
      *
      * @param remote  the peer's address
@@ -498,7 +529,10 @@ public final class Socket implements AutoCloseable {
                 return false;
             }
             // EINTR or EINPROGRESS: the connection goes on without us; wait until it is made or fails
-            await("connect", POLLOUT, timeout == 0 ? 0 : Math.max(1, System.nanoTime() + timeout), timeout, remote);
+            long deadline = timeout == 0 ? 0 : Math.max(1, System.nanoTime() + timeout);
+            do {
+                awaitReady("connect", POLLOUT, deadline, timeout, remote);
+            } while (!writable());
             int error = pendingError(remote);
             if (error != 0) {
                 throw failure("connect", remote, error);
@@ -506,10 +540,25 @@ public final class Socket implements AutoCloseable {
             return true;
         } finally {
             if (restore) {
-                setFdNonBlocking(false);
+                synchronized (this) {
+                    setFdNonBlocking(wantsNonBlockingFd());
+                }
             }
             end();
         }
+    }
+
+    /** Whether the descriptor is writable now: {@code poll(2)} without waiting. */
+    private boolean writable() throws IOException {
+        MemorySegment p = Scratch.current().pollfd;
+        pollfd.fd(p, fd);
+        pollfd.events(p, (short) POLLOUT);
+        pollfd.revents(p, (short) 0);
+        int r = Posix.poll(p, 1, 0);
+        if (r < 0 && errno() != EINTR) {
+            throw failure("poll", null, errno());
+        }
+        return r > 0;
     }
 
     /**
@@ -523,15 +572,7 @@ public final class Socket implements AutoCloseable {
     public boolean finishConnect() throws IOException {
         begin("connect");
         try {
-            MemorySegment p = Scratch.current().pollfd;
-            pollfd.fd(p, fd);
-            pollfd.events(p, (short) POLLOUT);
-            pollfd.revents(p, (short) 0);
-            int r = Posix.poll(p, 1, 0);
-            if (r < 0) {
-                throw failure("poll", null, errno());
-            }
-            if (r == 0) {
+            if (!writable()) {
                 return false;
             }
             int error = pendingError(null);
@@ -1179,7 +1220,7 @@ public final class Socket implements AutoCloseable {
      * Sets how long any wait of a call may last; {@code null} for no limit (the default). Applies to
      * {@code accept}, {@code connect}, sends and receives, and is reported as
      * {@link java.net.SocketTimeoutException}. Setting the first timeout puts {@code O_NONBLOCK} on the descriptor
-     * ({@code fcntl(2)}, {@code F_SETFL}) so that waits happen in {@code poll(2)}.
+     * ({@code fcntl(2)}, {@code F_SETFL}) so that waits happen in the library's poller.
      *
      * @param timeout a positive duration, or {@code null}
      * @throws IllegalArgumentException if the duration is zero or negative
@@ -1191,7 +1232,7 @@ public final class Socket implements AutoCloseable {
         try {
             synchronized (this) {
                 timeoutNanos = nanos;
-                setFdNonBlocking(!blocking || nanos != 0);
+                setFdNonBlocking(wantsNonBlockingFd());
             }
         } finally {
             end();
@@ -1216,7 +1257,7 @@ public final class Socket implements AutoCloseable {
         try {
             synchronized (this) {
                 this.blocking = blocking;
-                setFdNonBlocking(!blocking || timeoutNanos != 0);
+                setFdNonBlocking(wantsNonBlockingFd());
             }
         } finally {
             end();
@@ -1226,6 +1267,11 @@ public final class Socket implements AutoCloseable {
     /** {@return whether the socket is in blocking mode} */
     public boolean isBlocking() {
         return blocking;
+    }
+
+    /** Whether the descriptor must have O_NONBLOCK: non-blocking mode, a timeout, or a virtual thread has used it. */
+    private synchronized boolean wantsNonBlockingFd() {
+        return !blocking || timeoutNanos != 0 || virtualUsed;
     }
 
     /** Sets or clears O_NONBLOCK with one F_SETFL; returns whether it changed. */

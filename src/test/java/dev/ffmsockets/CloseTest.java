@@ -100,12 +100,16 @@ class CloseTest {
             p.first().close();
             assertClosedWake(outcome);
         }
-        // a wait with a timeout, in poll
+        // a wait with a timeout, parked in the poller
         try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
             p.first().setTimeout(Duration.ofSeconds(60));
             int fd = p.first().fd();
-            CompletableFuture<Throwable> outcome = blockedIn(() -> p.first().recv(new byte[8]));
-            Fds.awaitBlockedInPoll(fd);
+            Thread[] waiter = new Thread[1];
+            CompletableFuture<Throwable> outcome = blockedIn(() -> {
+                waiter[0] = Thread.currentThread();
+                p.first().recv(new byte[8]);
+            });
+            VirtualThreadsTest.awaitParked(() -> waiter[0], fd);
             p.first().close();
             assertClosedWake(outcome);
         }

@@ -140,7 +140,7 @@ public final class Samples {
     }
 
     /** The JVM options every Java sample runs with. */
-    static List<String> jvm() {
+    public static List<String> jvm() {
         String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = root().resolve("target/classes") + java.io.File.pathSeparator + root().resolve("target/test-classes");
         return List.of(launcher, "--enable-native-access=ALL-UNNAMED", "-XX:+DisableAttachMechanism", "-XX:-UsePerfData",
