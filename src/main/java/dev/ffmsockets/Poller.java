@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Set;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,30 +14,39 @@ import static dev.ffmsockets.posix.Posix.*;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * The library's own poller: where a thread waits for its socket to become ready instead of blocking in a system
- * call, so that a virtual thread unmounts and frees its carrier. One for reading, one for writing (as the JDK has),
- * each an epoll instance watched by a daemon platform thread, started the first time a thread waits.
+ * The library's own poller: where a virtual thread waits for its socket to become ready instead of blocking in a
+ * system call (which would hold its carrier). It parks, unmounting from the carrier, and is unparked when epoll
+ * reports the descriptor ready.
  *
- * <p>A waiting thread records itself for the descriptor, arms a one-shot registration ({@code EPOLL_CTL_MOD},
- * or {@code EPOLL_CTL_ADD} the first time) and parks; the poller thread's {@code epoll_wait} reports the
- * descriptor ready and unparks every thread recorded for it. The poller never calls user code and never spins:
- * it sleeps in {@code epoll_wait} until an event. A thread that times out or is woken by a close removes itself.
- * The registration goes with the descriptor when it is closed.
+ * <p>Three epoll instances, started on first use: one for sockets waiting to read, one for sockets waiting to
+ * write, and a master. The read and write pollers run on virtual threads, so that polling takes turns with the
+ * threads it serves on the same carriers instead of handing each event across OS threads: each polls without
+ * waiting ({@code epoll_wait} with timeout 0), unparks the threads whose descriptors are ready, yields, and
+ * polls again; when nothing is ready it parks itself in the master poller, a daemon platform thread asleep in
+ * {@code epoll_wait} on the two pollers' own epoll descriptors, which unparks it when they have events. Nothing
+ * ever spins: a poller with no events sleeps.
  *
- * <p>It needs no wake-up descriptor ({@code eventfd}): other threads' {@code epoll_ctl} take effect at once
- * in the sleeping {@code epoll_wait}, a close unparks the waiters itself ({@link #wake}), and the poller threads
- * live as long as the JVM.
+ * <p>A waiting thread records itself for its descriptor, arms a one-shot registration ({@code EPOLL_CTL_MOD},
+ * or {@code EPOLL_CTL_ADD} the first time), and parks. A thread that times out, is interrupted, or is woken by a
+ * close ({@link #wake}) removes itself; the registration goes with the descriptor when it is closed. The pollers
+ * never call user code. They need no wake-up descriptor ({@code eventfd}): another thread's {@code epoll_ctl}
+ * takes effect at once, arming a descriptor that is already ready reports it at once, and a close unparks the
+ * waiters itself.
  */
 final class Poller {
 
     private static final int BATCH = 256;
 
+    private static final class Master {
+        static final Poller POLLER = new Poller("master", EPOLLIN, true);
+    }
+
     private static final class Readers {
-        static final Poller POLLER = new Poller("read", EPOLLIN | EPOLLRDHUP);
+        static final Poller POLLER = new Poller("read", EPOLLIN | EPOLLRDHUP, false);
     }
 
     private static final class Writers {
-        static final Poller POLLER = new Poller("write", EPOLLOUT);
+        static final Poller POLLER = new Poller("write", EPOLLOUT, false);
     }
 
     private static volatile boolean readersStarted, writersStarted;
@@ -45,17 +54,20 @@ final class Poller {
     private final String name;
     private final int interest;
     private final int epfd;
-    private final ConcurrentHashMap<Integer, Set<Thread>> waiters = new ConcurrentHashMap<>();
+    /** Descriptor to the thread waiting for it, or to a {@code Thread[]} when several wait for the same one. */
+    private final ConcurrentHashMap<Integer, Object> waiters = new ConcurrentHashMap<>();
     private final Thread thread;
 
-    private Poller(String name, int interest) {
+    private Poller(String name, int interest, boolean master) {
         this.name = name;
         this.interest = interest | EPOLLONESHOT;
         epfd = epoll_create1(EPOLL_CLOEXEC);
         if (epfd < 0) {
             throw new UncheckedIOException(Errors.of("epoll_create1", name + " poller", errno(), false));
         }
-        thread = Thread.ofPlatform().daemon().name("ffm-sockets-" + name + "-poller").start(this::loop);
+        thread = master
+                ? Thread.ofPlatform().daemon().name("ffm-sockets-master-poller").start(this::sleepAndWake)
+                : Thread.ofVirtual().name("ffm-sockets-" + name + "-poller").start(this::pollAndYield);
     }
 
     /** The poller for {@code POLLIN} or {@code POLLOUT}, started if it is not yet. */
@@ -76,11 +88,9 @@ final class Poller {
     void await(int fd, long deadline) throws IOException {
         Thread me = Thread.currentThread();
         Integer key = fd;
-        waiters.compute(key, (k, set) -> {
-            Set<Thread> s = set != null ? set : ConcurrentHashMap.newKeySet();
-            s.add(me);
-            return s;
-        });
+        if (waiters.putIfAbsent(key, me) != null) {
+            waiters.compute(key, (k, v) -> v == null ? me : join(v, me));
+        }
         try {
             arm(fd);
             if (deadline == 0) {
@@ -89,11 +99,28 @@ final class Poller {
                 LockSupport.parkNanos(this, deadline - System.nanoTime());
             }
         } finally {
-            waiters.computeIfPresent(key, (k, set) -> {
-                set.remove(me);
-                return set.isEmpty() ? null : set;
-            });
+            if (!waiters.remove(key, me)) {
+                waiters.computeIfPresent(key, (k, v) -> leave(v, me));
+            }
         }
+    }
+
+    private static Object join(Object v, Thread t) {
+        Thread[] all = v instanceof Thread one ? new Thread[] {one} : (Thread[]) v;
+        Thread[] more = Arrays.copyOf(all, all.length + 1);
+        more[all.length] = t;
+        return more;
+    }
+
+    private static Object leave(Object v, Thread t) {
+        if (v == t) {
+            return null;
+        }
+        if (!(v instanceof Thread[] all)) {
+            return v;
+        }
+        Thread[] rest = Arrays.stream(all).filter(x -> x != t).toArray(Thread[]::new);
+        return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
     }
 
     /** Arms the one-shot registration of {@code fd}: modify it, or add it if epoll does not have it. */
@@ -118,7 +145,7 @@ final class Poller {
         throw Errors.of("epoll_ctl", "fd " + fd + ", " + name + " poller", error, false);
     }
 
-    /** Unparks every thread waiting for {@code fd} in either poller (a close does it). */
+    /** Unparks every thread waiting for {@code fd} in the read or the write poller (a close does it). */
     static void wake(int fd) {
         if (readersStarted) {
             Readers.POLLER.unparkAll(fd);
@@ -129,15 +156,65 @@ final class Poller {
     }
 
     private void unparkAll(int fd) {
-        Set<Thread> set = waiters.remove(fd);
-        if (set != null) {
-            set.forEach(LockSupport::unpark);
+        Object v = waiters.remove(fd);
+        if (v instanceof Thread one) {
+            LockSupport.unpark(one);
+        } else if (v instanceof Thread[] all) {
+            for (Thread t : all) {
+                LockSupport.unpark(t);
+            }
         }
+    }
+
+    /** Unparks the threads of the {@code n} events in {@code events}. */
+    private void unparkReady(MemorySegment events, int n) {
+        for (int i = 0; i < n; i++) {
+            unparkAll((int) events.get(JAVA_LONG_UNALIGNED, i * epoll_event.sizeof() + epoll_event.data$offset()));
+        }
+    }
+
+    /** The read and write pollers: poll without waiting, unpark, yield; park in the master when idle. */
+    private void pollAndYield() {
+        MemorySegment events = Arena.ofAuto().allocate(epoll_event.layout(), BATCH);
+        for (;;) {
+            int n = epoll_wait(epfd, events, BATCH, 0);
+            if (n > 0) {
+                unparkReady(events, n);
+                Thread.yield();
+            } else if (n == 0) {
+                try {
+                    Master.POLLER.await(epfd, 0);
+                } catch (IOException e) {
+                    failed("parking in the master poller", e);
+                }
+            } else if (errno() != EINTR) {
+                failed("epoll_wait", Errors.of("epoll_wait", name + " poller", errno(), false));
+            }
+        }
+    }
+
+    /** The master: sleeps in epoll_wait until a poller's epoll has events, and unparks that poller. */
+    private void sleepAndWake() {
+        MemorySegment events = Arena.ofAuto().allocate(epoll_event.layout(), BATCH);
+        for (;;) {
+            int n = epoll_wait(epfd, events, BATCH, -1);
+            if (n > 0) {
+                unparkReady(events, n);
+            } else if (n < 0 && errno() != EINTR) {
+                failed("epoll_wait", Errors.of("epoll_wait", name + " poller", errno(), false));
+            }
+        }
+    }
+
+    /** A poller cannot throw to anyone: it reports the failure and carries on. */
+    private void failed(String what, IOException e) {
+        System.err.println("ffm-sockets " + name + " poller: " + what + ": " + e.getMessage());
+        LockSupport.parkNanos(10_000_000); // do not flood if the failure repeats
     }
 
     /** How many threads wait in this poller now (for tests and diagnostics). */
     int waiting() {
-        return waiters.values().stream().mapToInt(Set::size).sum();
+        return waiters.values().stream().mapToInt(v -> v instanceof Thread[] all ? all.length : 1).sum();
     }
 
     /** How many threads wait in the read poller and the write poller together. */
@@ -145,38 +222,13 @@ final class Poller {
         return (readersStarted ? Readers.POLLER.waiting() : 0) + (writersStarted ? Writers.POLLER.waiting() : 0);
     }
 
-    /** Whether {@code thread} is recorded as waiting for {@code fd} in either poller (for tests). */
+    /** Whether {@code thread} is recorded as waiting for {@code fd} in the read or the write poller (for tests). */
     static boolean isWaiting(Thread thread, int fd) {
-        return readersStarted && Readers.POLLER.waiters.getOrDefault(fd, Set.of()).contains(thread)
-                || writersStarted && Writers.POLLER.waiters.getOrDefault(fd, Set.of()).contains(thread);
+        return readersStarted && Readers.POLLER.holds(fd, thread) || writersStarted && Writers.POLLER.holds(fd, thread);
     }
 
-    /** The poller threads started so far (for tests). */
-    static java.util.List<Thread> threads() {
-        java.util.List<Thread> all = new java.util.ArrayList<>();
-        if (readersStarted) {
-            all.add(Readers.POLLER.thread);
-        }
-        if (writersStarted) {
-            all.add(Writers.POLLER.thread);
-        }
-        return all;
-    }
-
-    private void loop() {
-        MemorySegment events = Arena.ofAuto().allocate(epoll_event.layout(), BATCH);
-        for (;;) {
-            int n = epoll_wait(epfd, events, BATCH, -1);
-            if (n < 0) {
-                if (errno() != EINTR) {
-                    System.err.println("ffm-sockets " + name + " poller: epoll_wait: " + strerror(errno()));
-                }
-                continue;
-            }
-            for (int i = 0; i < n; i++) {
-                long data = events.get(JAVA_LONG_UNALIGNED, i * epoll_event.sizeof() + epoll_event.data$offset());
-                unparkAll((int) data);
-            }
-        }
+    private boolean holds(int fd, Thread t) {
+        Object v = waiters.get(fd);
+        return v == t || v instanceof Thread[] all && Arrays.asList(all).contains(t);
     }
 }

@@ -56,15 +56,19 @@ final class Scratch {
     private int nextView;
 
     private Scratch() {
-        Arena arena = Arena.ofAuto();
-        addr = arena.allocate(sockaddr_storage.layout());
-        addrLen = arena.allocate(ValueLayout.JAVA_INT);
-        target = arena.allocate(sockaddr_storage.layout());
-        decodedBytes = arena.allocate(sockaddr_storage.layout());
-        pollfd = arena.allocate(dev.ffmsockets.raw.pollfd.layout());
-        epollEvent = arena.allocate(dev.ffmsockets.raw.epoll_event.layout());
-        option = arena.allocate(64, 8);
-        optionLen = arena.allocate(ValueLayout.JAVA_INT);
+        // one block, cut in pieces: one allocation per thread, and close together in memory (there may be
+        // tens of thousands of virtual threads)
+        long storage = sockaddr_storage.sizeof();
+        MemorySegment block = Arena.ofAuto().allocate(3 * storage + 64 + 32, 16);
+        addr = block.asSlice(0, storage);
+        target = block.asSlice(storage, storage);
+        decodedBytes = block.asSlice(2 * storage, storage);
+        option = block.asSlice(3 * storage, 64);
+        long small = 3 * storage + 64;
+        addrLen = block.asSlice(small, ValueLayout.JAVA_INT.byteSize());
+        optionLen = block.asSlice(small + 4, ValueLayout.JAVA_INT.byteSize());
+        pollfd = block.asSlice(small + 8, dev.ffmsockets.raw.pollfd.sizeof());
+        epollEvent = block.asSlice(small + 16, dev.ffmsockets.raw.epoll_event.sizeof());
     }
 
     static Scratch current() {
@@ -77,7 +81,7 @@ final class Scratch {
         if (b != null && b.byteSize() >= size) {
             return b;
         }
-        long rounded = Math.max(4096, Long.highestOneBit(Math.max(1, size - 1)) << 1);
+        long rounded = Math.max(256, Long.highestOneBit(Math.max(1, size - 1)) << 1);
         MemorySegment fresh = Arena.ofAuto().allocate(rounded, 16);
         if (rounded <= KEEP_LIMIT) {
             buffer = fresh;

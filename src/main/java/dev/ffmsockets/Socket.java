@@ -69,16 +69,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * How a call waits depends on the calling thread, never on what it returns or throws:
  * <ul>
  *   <li>A platform thread, on a socket without timeout, makes the blocking system call itself, as C does: no
- *       extra system call and no hand-off on the hot path.</li>
+ *       extra system call and no hand-off on the hot path. With a timeout, it tries the call on the non-blocking
+ *       descriptor and waits in {@code poll(2)} for the time left.</li>
  *   <li>A virtual thread never blocks in a system call, which would hold its carrier and, with as many blocked
  *       calls as carriers, stop every virtual thread in the JVM. Its first call makes the descriptor non-blocking
  *       ({@code O_NONBLOCK}, once; it stays so); then each call is tried, and on {@code EAGAIN} the thread parks in
- *       the library's own epoll poller, unmounting from its carrier, until the socket is ready, the timeout
- *       passes or the socket is closed. Ten thousand virtual threads can wait in {@code recv} at once.</li>
- *   <li>A call with a timeout, on any thread, waits the same way, in the poller.</li>
+ *       the library's own epoll poller, unmounting from its carrier, until the socket is ready, the timeout passes
+ *       or the socket is closed. Ten thousand virtual threads can wait in {@code recv} at once.</li>
  * </ul>
- * A parked thread that is interrupted gets an {@link InterruptedIOException} (its interrupt status kept); a
- * platform thread inside a blocking system call cannot be interrupted, as with C.
+ * A parked virtual thread that is interrupted gets an {@link InterruptedIOException} (its interrupt status kept);
+ * a platform thread inside a system call cannot be interrupted, as with C.
  *
  * <h2>Closed sockets</h2>
  * A call on a closed socket, or one woken because another thread closed it, throws a
@@ -375,17 +375,31 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * Waits until the descriptor may be ready for {@code events}: parks in the {@link Poller} (a virtual thread
-     * unmounts, its carrier runs others), until readiness, the deadline, a close or an interrupt.
+     * Waits until the descriptor may be ready for {@code events}, the deadline passes, the socket is closed or the
+     * thread is interrupted. A virtual thread parks in the library's {@link Poller}, unmounting from its carrier.
+     * A platform thread waits in {@code poll(2)} itself: parking would gain it nothing, and it would then depend
+     * on the virtual-thread scheduler that runs the poller.
      */
     private void awaitReady(String call, int events, long deadline, long timeout, Object target) throws IOException {
-        if (deadline != 0 && deadline - System.nanoTime() <= 0) {
+        long left = deadline == 0 ? 0 : deadline - System.nanoTime();
+        if (deadline != 0 && left <= 0) {
             throw Errors.timedOut(call, detail(target), timeout);
         }
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedIOException(call + "(" + detail(target) + "): interrupted while waiting");
+        if (Thread.currentThread().isVirtual()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException(call + "(" + detail(target) + "): interrupted while waiting");
+            }
+            Poller.of(events).await(fd, deadline);
+        } else {
+            MemorySegment p = Scratch.current().pollfd;
+            pollfd.fd(p, fd);
+            pollfd.events(p, (short) events);
+            pollfd.revents(p, (short) 0);
+            int millis = deadline == 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
+            if (Posix.poll(p, 1, millis) < 0 && errno() != EINTR) {
+                throw failure("poll", target, errno());
+            }
         }
-        Poller.of(events).await(fd, deadline);
         if (state < 0) {
             throw Errors.closed(call, detail(target));
         }
@@ -495,7 +509,7 @@ public final class Socket implements AutoCloseable {
 
     /**
      * Connects to a peer, waiting at most {@code timeout}: {@code connect(2)} on the descriptor made
-     * non-blocking for the call, then a wait in the poller and {@code getsockopt(SO_ERROR)}. After a failure the
+     * non-blocking for the call, then a wait for writability and {@code getsockopt(SO_ERROR)}. After a failure the
      * socket's state is unspecified, as POSIX says: close it.
      *
      * @param remote  the peer's address
@@ -1220,7 +1234,7 @@ public final class Socket implements AutoCloseable {
      * Sets how long any wait of a call may last; {@code null} for no limit (the default). Applies to
      * {@code accept}, {@code connect}, sends and receives, and is reported as
      * {@link java.net.SocketTimeoutException}. Setting the first timeout puts {@code O_NONBLOCK} on the descriptor
-     * ({@code fcntl(2)}, {@code F_SETFL}) so that waits happen in the library's poller.
+     * ({@code fcntl(2)}, {@code F_SETFL}): the calls are tried, and wait for readiness only as long as is left.
      *
      * @param timeout a positive duration, or {@code null}
      * @throws IllegalArgumentException if the duration is zero or negative

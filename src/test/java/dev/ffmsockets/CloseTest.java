@@ -100,16 +100,12 @@ class CloseTest {
             p.first().close();
             assertClosedWake(outcome);
         }
-        // a wait with a timeout, parked in the poller
+        // a platform thread's wait with a timeout, in poll(2)
         try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
             p.first().setTimeout(Duration.ofSeconds(60));
             int fd = p.first().fd();
-            Thread[] waiter = new Thread[1];
-            CompletableFuture<Throwable> outcome = blockedIn(() -> {
-                waiter[0] = Thread.currentThread();
-                p.first().recv(new byte[8]);
-            });
-            VirtualThreadsTest.awaitParked(() -> waiter[0], fd);
+            CompletableFuture<Throwable> outcome = blockedIn(() -> p.first().recv(new byte[8]));
+            Fds.awaitBlockedInPoll(fd);
             p.first().close();
             assertClosedWake(outcome);
         }

@@ -36,10 +36,19 @@ public final class Bench {
     private Bench() {
     }
 
-    /** One workload in one configuration: what is measured, and its unit. */
+    /** One workload in one configuration: what is measured, and its unit (for W5, size is the connections). */
     record Workload(String id, String name, String transport, int size, String unit) {
         String key() {
-            return id + " " + transport + (size > 0 ? " " + size + " B" : "");
+            return id + " " + transport + (size > 0 ? " " + size : "");
+        }
+
+        /** How the configuration reads in a table: the message size of W1, the connections of W5. */
+        String detail() {
+            return switch (id) {
+                case "W1" -> transport + " " + size + " B";
+                case "W5" -> String.format(Locale.ROOT, "%,d connections", size);
+                default -> transport;
+            };
         }
     }
 
@@ -98,14 +107,23 @@ public final class Bench {
         for (String t : new String[] {"tcp", "unix"}) {
             workloads.add(new Workload("W4", "connect + accept + close", t, 0, "connections/s"));
         }
+        for (int n : quick ? new int[] {100, 1000} : new int[] {100, 1000, 10_000}) {
+            workloads.add(new Workload("W5", "virtual threads, 1-byte ping-pong", "tcp", n, "round trips/s"));
+        }
 
-        int total = workloads.stream().mapToInt(w -> impls(w).size() + 1).sum();
+        int total = workloads.stream().mapToInt(w -> impls(w).size() + (w.id().equals("W5") ? 0 : 1)).sum();
         System.out.println("Machine: " + Environment.describe());
         System.out.println(total + " measurements, then the allocation of " + allocImpls.size() + " implementations; "
                 + (quick ? "quick settings" : "full settings") + "; every process pinned to CPU 0.");
         Progress progress = new Progress(total);
         List<Row> rows = new ArrayList<>();
         for (Workload w : workloads) {
+            if (w.id().equals("W5")) {
+                for (String impl : impls(w)) {
+                    rows.add(progress.report(w, impl, manyConnections(w, impl, s)));
+                }
+                continue;
+            }
             rows.add(progress.report(w, C, c(harness, w, s)));
             for (String impl : impls(w)) {
                 rows.add(progress.report(w, impl, jmh(w, impl, s, false)));
@@ -138,9 +156,45 @@ public final class Bench {
             case "W1", "W2" -> Arrays.stream(Conn.STREAM_IMPLS)
                     .filter(i -> !(w.transport().equals("unix") && i.equals("java.net"))).toList();
             case "W3" -> List.of(Dgram.IMPLS);
+            case "W5" -> List.of("safe", "java.net", "nio-selector");
             default -> Arrays.stream(new String[] {"c-style", "safe", "java.net", "nio"})
                     .filter(i -> !(w.transport().equals("unix") && i.equals("java.net"))).toList();
         };
+    }
+
+    /** W5: the echo server and the clients of {@link ManyConnections} as two processes, 3 times (quick: once). */
+    static Row manyConnections(Workload w, String impl, Settings s) throws Exception {
+        List<Double> values = new ArrayList<>();
+        // ten thousand virtual threads need a longer warm-up than one thread does
+        int runs = s.quick() ? 1 : 3;
+        double seconds = s.quick() ? 1.0 : 3.0, warmup = s.quick() ? 1.5 : 3.0;
+        List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ManyConnections.class.getName());
+        for (int i = 0; i < runs; i++) {
+            List<String> server = new ArrayList<>(java);
+            server.addAll(List.of("server", impl, String.valueOf(w.size())));
+            Process sp = new ProcessBuilder(server).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(sp.getInputStream())).readLine();
+                if (line == null || !line.startsWith("listening on port ")) {
+                    throw new IllegalStateException("the W5 server said " + line);
+                }
+                List<String> client = new ArrayList<>(java);
+                client.addAll(List.of("client", impl, line.substring("listening on port ".length()), String.valueOf(w.size()),
+                        String.valueOf(seconds), String.valueOf(warmup)));
+                Process cp = new ProcessBuilder(client).redirectErrorStream(true).start();
+                String out = new String(cp.getInputStream().readAllBytes()).strip();
+                if (cp.waitFor() != 0 || !out.contains("\"rate\"")) {
+                    throw new IllegalStateException("the W5 clients failed: " + out);
+                }
+                values.add(number(out, "rate"));
+            } finally {
+                sp.destroyForcibly();
+                sp.waitFor();
+            }
+        }
+        return new Row(w, impl, values, null, null, null);
     }
 
     /** Runs the C harness {@code cRuns} times. */
@@ -260,10 +314,10 @@ public final class Bench {
             if (impl.equals(C)) {
                 cMedian.put(w.key(), r.median());
             }
-            double c = cMedian.getOrDefault(w.key(), Double.NaN);
-            System.out.printf(Locale.ROOT, "[%2d/%d %4.0fs] %-4s %-26s %-10s %-20s %14s %s  %5.2f× C%n", done, total,
-                    (System.nanoTime() - start) / 1e9, w.id(), w.name(), w.transport() + (w.size() > 0 && w.id().equals("W1") ? " " + w.size() + "B" : ""),
-                    impl, Stats.format(r.median()), w.unit(), r.median() / c);
+            Double c = cMedian.get(w.key());
+            System.out.printf(Locale.ROOT, "[%2d/%d %4.0fs] %-4s %-34s %-18s %-20s %14s %s%s%n", done, total,
+                    (System.nanoTime() - start) / 1e9, w.id(), w.name(), w.detail(), impl, Stats.format(r.median()), w.unit(),
+                    c == null ? "" : String.format(Locale.ROOT, "  %5.2f× C", r.median() / c));
             return r;
         }
     }

@@ -42,9 +42,10 @@ final class CallState {
     private final MemorySegment[] scratch = new MemorySegment[SLOTS];
 
     private CallState() {
-        Arena arena = Arena.ofAuto();
-        capture = arena.allocate(CAPTURE_LAYOUT);
-        length = arena.allocate(ValueLayout.JAVA_INT);
+        // one allocation per thread (there may be tens of thousands of virtual threads)
+        MemorySegment block = Arena.ofAuto().allocate(CAPTURE_LAYOUT.byteSize() + 8, 8);
+        capture = block.asSlice(0, CAPTURE_LAYOUT);
+        length = block.asSlice(CAPTURE_LAYOUT.byteSize(), ValueLayout.JAVA_INT.byteSize(), 4);
     }
 
     static CallState current() {

@@ -70,6 +70,35 @@ public final class Fds {
         throw new AssertionError("no thread blocked in system call " + nr + " on fd " + fd + " within 20 s");
     }
 
+    /**
+     * Waits until some thread of this process is blocked in {@code poll} on a single {@code pollfd} for
+     * {@code fd}: poll's first argument is the address of that {@code pollfd}, read here in this process.
+     */
+    public static void awaitBlockedInPoll(int fd) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                if (tasks.map(Fds::syscallOf).anyMatch(line -> pollsOn(line, fd))) {
+                    return;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no thread blocked in poll on fd " + fd + " within 20 s");
+    }
+
+    private static boolean pollsOn(String line, int fd) {
+        String[] f = line.trim().split(" ");
+        if (f.length < 3 || !f[0].equals(String.valueOf(SYS_POLL)) || !f[2].equals("0x1")) {
+            return false;
+        }
+        long address = Long.parseUnsignedLong(f[1].substring(2), 16);
+        return java.lang.foreign.MemorySegment.ofAddress(address).reinterpret(8)
+                .get(java.lang.foreign.ValueLayout.JAVA_INT, 0) == fd;
+    }
+
     private static String syscallOf(Path task) {
         try {
             return Files.readString(task.resolve("syscall"));
