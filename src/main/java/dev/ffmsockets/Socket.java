@@ -610,7 +610,7 @@ public final class Socket implements AutoCloseable {
 
     // ---- sending ---------------------------------------------------------------------------------------------
 
-    private void requireBlocking(String call) {
+    private void requireBlocking() {
         if (!blocking) {
             throw new IllegalBlockingModeException();
         }
@@ -739,7 +739,7 @@ public final class Socket implements AutoCloseable {
      */
     public void sendAll(byte[] src, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, src.length);
-        requireBlocking("send");
+        requireBlocking();
         begin("send");
         try {
             do {
@@ -764,7 +764,7 @@ public final class Socket implements AutoCloseable {
      * @throws IOException                  as for {@link #send(byte[])}; the position shows what was sent
      */
     public void sendAll(ByteBuffer src) throws IOException {
-        requireBlocking("send");
+        requireBlocking();
         begin("send");
         try {
             while (src.hasRemaining()) {
@@ -783,7 +783,7 @@ public final class Socket implements AutoCloseable {
      * @throws IOException                  as for {@link #send(byte[])}
      */
     public void sendAll(MemorySegment src) throws IOException {
-        requireBlocking("send");
+        requireBlocking();
         begin("send");
         try {
             long sent = sendSome(src, src.byteSize());
@@ -1333,7 +1333,7 @@ public final class Socket implements AutoCloseable {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 Objects.checkFromIndexSize(off, len, b.length);
-                requireBlocking("recv");
+                requireBlocking();
                 return len == 0 ? 0 : recv(b, off, len);
             }
 

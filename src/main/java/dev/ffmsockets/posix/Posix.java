@@ -437,7 +437,7 @@ public final class Posix implements Constants {
         // C ignores addrlen when addr is NULL; otherwise *addrlen goes through this thread's socklen_t.
         long n = noAddress ? 0 : Checks.valueResult(four ? "accept4" : "accept", "addrlen", addrlen, "addr", addr);
         MemorySegment a = noAddress ? addr : st.out(ADDR, addr, n);
-        MemorySegment l = noAddress ? addrlen : st.length;
+        MemorySegment l = noAddress ? ignoredLength(addrlen) : st.length;
         if (!noAddress) {
             st.length.set(JAVA_INT, 0, (int) n);
         }
@@ -568,7 +568,7 @@ public final class Posix implements Constants {
         long n = noAddress ? 0 : Checks.valueResult("recvfrom", "addrlen", addrlen, "src_addr", src_addr);
         MemorySegment b = st.out(DATA, buf, len);
         MemorySegment a = noAddress ? src_addr : st.out(ADDR, src_addr, n);
-        MemorySegment l = noAddress ? addrlen : st.length;
+        MemorySegment l = noAddress ? ignoredLength(addrlen) : st.length;
         if (!noAddress) {
             st.length.set(JAVA_INT, 0, (int) n);
         }
@@ -746,6 +746,14 @@ public final class Posix implements Constants {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * The length argument of a call whose address is {@code NULL}, which C ignores: passed on as it is when it
+     * is native (so the call is the same), as {@code NULL} when it is on the heap (C cannot take its address).
+     */
+    private static MemorySegment ignoredLength(MemorySegment addrlen) {
+        return addrlen.isNative() ? addrlen : MemorySegment.NULL;
     }
 
     /** After a value-result call: copies the address back from scratch and writes the new length. */

@@ -68,6 +68,15 @@ class HeapSegmentTest {
         assertEquals(0, big[13]);
     }
 
+    /** C ignores addrlen when addr is NULL; a heap addrlen then must not make the call fail. */
+    @Test
+    void aHeapLengthBesideANullAddressIsIgnoredAsCDoes() {
+        assertEquals(1, send(sv[0], MemorySegment.ofArray(new byte[] {5}), 1, 0));
+        byte[] in = new byte[4];
+        assertEquals(1, recvfrom(sv[1], MemorySegment.ofArray(in), 4, 0, MemorySegment.NULL, MemorySegment.ofArray(new int[1])));
+        assertEquals(5, in[0]);
+    }
+
     @Test
     void largeHeapTransfersArriveWhole() throws Exception {
         byte[] out = new byte[3 << 20];
