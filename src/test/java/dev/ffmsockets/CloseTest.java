@@ -83,7 +83,7 @@ class CloseTest {
     }
 
     @Test
-    void closeWakesRecvFromSendAndTimedWaits() throws Exception {
+    void closeWakesRecvFromSendConnectAndTimedWaits() throws Exception {
         // recvfrom on an unbound UDP socket
         try (Socket udp = Socket.open(Family.INET, SocketType.DGRAM)) {
             udp.bind(InetSockAddr.loopback(0));
@@ -108,6 +108,32 @@ class CloseTest {
             Fds.awaitBlockedInPoll(fd);
             p.first().close();
             assertClosedWake(outcome);
+        }
+        // connect, blocked while the listener's queue is full (its SYN goes unanswered)
+        try (Socket server = Socket.open(Family.INET, SocketType.STREAM)) {
+            server.bind(InetSockAddr.loopback(0));
+            server.listen(0);
+            java.util.List<Socket> fillers = new java.util.ArrayList<>();
+            try {
+                boolean full = false;
+                for (int i = 0; i < 8 && !full; i++) {
+                    Socket f = Socket.open(Family.INET, SocketType.STREAM);
+                    fillers.add(f);
+                    try {
+                        f.connect(server.localAddress(), Duration.ofMillis(300));
+                    } catch (java.net.SocketTimeoutException e) {
+                        full = true;
+                    }
+                }
+                assertTrue(full, "the listener's queue filled up");
+                Socket c = Socket.open(Family.INET, SocketType.STREAM);
+                CompletableFuture<Throwable> outcome = blockedIn(() -> c.connect(server.localAddress()));
+                Fds.awaitBlockedIn(Fds.SYS_CONNECT, c.fd());
+                c.close();
+                assertClosedWake(outcome);
+            } finally {
+                fillers.forEach(Socket::close);
+            }
         }
         // the channel view reports an asynchronous close
         try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
