@@ -8,7 +8,7 @@
  *   bulk     tcp|unix 65536  a stream of SIZE-byte writes, the reader discards; bytes/s
  *   udp-rr   udp      64     a SIZE-byte datagram and its echo; round trips/s
  *   udp-oneway udp    64     SIZE-byte datagrams one way; datagrams/s received
- *   connect  tcp|unix 0      connect + accept + close of both ends; connections/s
+ *   connect  tcp|unix 0      connect + accept + close of both ends (the accepted one first); connections/s
  * The Unix transport uses a socket file in /tmp. Threads are not placed here; scripts/bench runs the program
  * under taskset like the JVM.
  */
@@ -252,8 +252,8 @@ static void connections(void) {
         if (connect(c, (struct sockaddr *) &where, where_len) < 0) { die("connect"); }
         int a = accept(listenfd, NULL, NULL);
         if (a < 0) { die("accept"); }
-        close(c);
         close(a);
+        close(c);
         t = now_ns();
         if (t >= warm_end) {
             if (measured_start == 0) { measured_start = t; }

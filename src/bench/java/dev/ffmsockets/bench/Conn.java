@@ -208,8 +208,8 @@ abstract class Conn implements AutoCloseable {
             if (a < 0) {
                 throw new IOException("accept: " + strerror(errno()));
             }
-            Posix.close(c);
             Posix.close(a);
+            Posix.close(c);
         }
 
         @Override
@@ -302,8 +302,8 @@ abstract class Conn implements AutoCloseable {
             Socket c = Socket.open(where.family(), SocketType.STREAM);
             c.connect(where);
             Socket a = server.accept();
-            c.close();
             a.close();
+            c.close();
         }
 
         @Override
@@ -373,8 +373,8 @@ abstract class Conn implements AutoCloseable {
         void cycle() throws IOException {
             java.net.Socket c = new java.net.Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
             java.net.Socket a = server.accept();
-            c.close();
             a.close();
+            c.close();
         }
 
         @Override
@@ -449,8 +449,8 @@ abstract class Conn implements AutoCloseable {
         void cycle() throws IOException {
             SocketChannel c = SocketChannel.open(where);
             SocketChannel a = server.accept();
-            c.close();
             a.close();
+            c.close();
         }
 
         @Override
