@@ -391,14 +391,7 @@ public final class Socket implements AutoCloseable {
             }
             Poller.of(events).await(fd, deadline);
         } else {
-            MemorySegment p = Scratch.current().pollfd;
-            pollfd.fd(p, fd);
-            pollfd.events(p, (short) events);
-            pollfd.revents(p, (short) 0);
-            int millis = deadline == 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
-            if (Posix.poll(p, 1, millis) < 0 && errno() != EINTR) {
-                throw failure("poll", target, errno());
-            }
+            ready(events, deadline == 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000), target);
         }
         if (state < 0) {
             throw Errors.closed(call, detail(target));
@@ -564,13 +557,18 @@ public final class Socket implements AutoCloseable {
 
     /** Whether the descriptor is writable now: {@code poll(2)} without waiting. */
     private boolean writable() throws IOException {
+        return ready(POLLOUT, 0, null);
+    }
+
+    /** {@code poll(2)} on this descriptor alone for up to {@code millis} (-1: no limit); whether it is ready. */
+    private boolean ready(int events, int millis, Object target) throws IOException {
         MemorySegment p = Scratch.current().pollfd;
         pollfd.fd(p, fd);
-        pollfd.events(p, (short) POLLOUT);
+        pollfd.events(p, (short) events);
         pollfd.revents(p, (short) 0);
-        int r = Posix.poll(p, 1, 0);
+        int r = Posix.poll(p, 1, millis);
         if (r < 0 && errno() != EINTR) {
-            throw failure("poll", null, errno());
+            throw failure("poll", target, errno());
         }
         return r > 0;
     }
