@@ -65,8 +65,9 @@ public final class Strace {
                 continue;
             }
             String pid = m.group(1), text = m.group(2);
-            if (text.endsWith("<unfinished ...>")) {
-                unfinished.put(pid, text.substring(0, text.length() - "<unfinished ...>".length()).stripTrailing());
+            if (text.endsWith(" <unfinished ...>")) {
+                // exactly the marker and its one space: "read(5,  <unfinished ...>" keeps "read(5, "
+                unfinished.put(pid, text.substring(0, text.length() - " <unfinished ...>".length()));
                 continue;
             }
             Matcher r = RESUMED.matcher(text);
