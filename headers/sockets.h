@@ -24,9 +24,15 @@
 #include <unistd.h>
 #include <string.h>
 #include <errno.h>
+#include <signal.h>
 
 /* glibc declares accept4 only under _GNU_SOURCE (see above); this is its Linux signature. */
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+/* gettid and tgkill, likewise only under _GNU_SOURCE: the safe wrapper wakes a thread blocked in a system call
+ * with a signal sent to that thread alone, as the JDK does. */
+extern pid_t gettid(void);
+extern int tgkill(pid_t tgid, pid_t tid, int sig);
 
 /* struct ucred (SO_PEERCRED) is likewise only declared under _GNU_SOURCE; this is its Linux layout. */
 struct ucred {

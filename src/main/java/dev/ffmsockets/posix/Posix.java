@@ -1,5 +1,7 @@
 package dev.ffmsockets.posix;
 
+import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.kernel.Platform;
 import dev.ffmsockets.raw.Constants;
 import dev.ffmsockets.raw.addrinfo;
 import dev.ffmsockets.raw.cmsghdr;
@@ -9,11 +11,9 @@ import dev.ffmsockets.raw.pollfd;
 import dev.ffmsockets.raw.rlimit;
 import dev.ffmsockets.raw.sockets_h;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
@@ -68,6 +68,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * a {@code msghdr}; {@code ai_next} and the rest of an {@code addrinfo} list). They are plain addresses, as in
  * C, and their correctness is the caller's.
  *
+ * <p><b>Native access.</b> Every function here is usable from a module without native access of its own
+ * (only this module needs it), except those that would touch memory they cannot check, which are
+ * <em>restricted</em> as the JDK's own such methods are: they throw {@link IllegalCallerException} unless the
+ * calling module has native access ({@code --enable-native-access=M}). They are {@link #sendmsg},
+ * {@link #recvmsg}, {@link #CMSG_FIRSTHDR}, {@link #CMSG_NXTHDR}, {@link #freeaddrinfo}, and
+ * {@link #setsockopt}/{@link #getsockopt} of the few options whose value holds an address. In
+ * {@link dev.ffmsockets.raw} nothing public calls C or reinterprets memory: a pointer read from a struct is a
+ * zero-length segment, and code with native access links its own downcall from a function's
+ * {@code $address()} and {@code $descriptor()}.
+ *
  * <p><b>Heap segments</b> ({@code MemorySegment.ofArray(bytes)}) are accepted wherever a pointer is: they are
  * copied through native memory kept per thread, so C sees the same lengths and makes the same system calls.
  * No call here is made with {@link Linker.Option#critical critical} linkage: a thread blocked inside a
@@ -92,69 +102,6 @@ public final class Posix implements Constants {
 
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final long SOCKADDR_IN_SIZE = 16, SOCKADDR_IN6_SIZE = 28;
-
-    // One holder class per function: a handle is linked on first use only. Each captures errno.
-    private static final class Socket { static final MethodHandle H = link(sockets_h.socket$address(), sockets_h.socket$descriptor()); }
-    private static final class Socketpair { static final MethodHandle H = link(sockets_h.socketpair$address(), sockets_h.socketpair$descriptor()); }
-    private static final class Setsockopt { static final MethodHandle H = link(sockets_h.setsockopt$address(), sockets_h.setsockopt$descriptor()); }
-    private static final class Getsockopt { static final MethodHandle H = link(sockets_h.getsockopt$address(), sockets_h.getsockopt$descriptor()); }
-    private static final class Bind { static final MethodHandle H = link(sockets_h.bind$address(), sockets_h.bind$descriptor()); }
-    private static final class Listen { static final MethodHandle H = link(sockets_h.listen$address(), sockets_h.listen$descriptor()); }
-    private static final class Accept { static final MethodHandle H = link(sockets_h.accept$address(), sockets_h.accept$descriptor()); }
-    private static final class Accept4 { static final MethodHandle H = link(sockets_h.accept4$address(), sockets_h.accept4$descriptor()); }
-    private static final class Connect { static final MethodHandle H = link(sockets_h.connect$address(), sockets_h.connect$descriptor()); }
-    private static final class Send { static final MethodHandle H = link(sockets_h.send$address(), sockets_h.send$descriptor()); }
-    private static final class Recv { static final MethodHandle H = link(sockets_h.recv$address(), sockets_h.recv$descriptor()); }
-    private static final class Sendto { static final MethodHandle H = link(sockets_h.sendto$address(), sockets_h.sendto$descriptor()); }
-    private static final class Recvfrom { static final MethodHandle H = link(sockets_h.recvfrom$address(), sockets_h.recvfrom$descriptor()); }
-    private static final class Sendmsg { static final MethodHandle H = link(sockets_h.sendmsg$address(), sockets_h.sendmsg$descriptor()); }
-    private static final class Recvmsg { static final MethodHandle H = link(sockets_h.recvmsg$address(), sockets_h.recvmsg$descriptor()); }
-    private static final class Shutdown { static final MethodHandle H = link(sockets_h.shutdown$address(), sockets_h.shutdown$descriptor()); }
-    private static final class Close { static final MethodHandle H = link(sockets_h.close$address(), sockets_h.close$descriptor()); }
-    private static final class Read { static final MethodHandle H = link(sockets_h.read$address(), sockets_h.read$descriptor()); }
-    private static final class Write { static final MethodHandle H = link(sockets_h.write$address(), sockets_h.write$descriptor()); }
-    private static final class Getsockname { static final MethodHandle H = link(sockets_h.getsockname$address(), sockets_h.getsockname$descriptor()); }
-    private static final class Getpeername { static final MethodHandle H = link(sockets_h.getpeername$address(), sockets_h.getpeername$descriptor()); }
-    private static final class InetPton { static final MethodHandle H = link(sockets_h.inet_pton$address(), sockets_h.inet_pton$descriptor()); }
-    private static final class InetNtop { static final MethodHandle H = link(sockets_h.inet_ntop$address(), sockets_h.inet_ntop$descriptor()); }
-    private static final class Poll { static final MethodHandle H = link(sockets_h.poll$address(), sockets_h.poll$descriptor()); }
-    private static final class Fcntl2 {
-        static final MethodHandle H = link(sockets_h.fcntl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
-    }
-    private static final class Fcntl3 {
-        static final MethodHandle H = link(sockets_h.fcntl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
-    }
-    private static final class Getaddrinfo { static final MethodHandle H = link(sockets_h.getaddrinfo$address(), sockets_h.getaddrinfo$descriptor()); }
-    private static final class Pipe { static final MethodHandle H = link(sockets_h.pipe$address(), sockets_h.pipe$descriptor()); }
-    private static final class Unlink { static final MethodHandle H = link(sockets_h.unlink$address(), sockets_h.unlink$descriptor()); }
-    private static final class Dup { static final MethodHandle H = link(sockets_h.dup$address(), sockets_h.dup$descriptor()); }
-    private static final class Dup2 { static final MethodHandle H = link(sockets_h.dup2$address(), sockets_h.dup2$descriptor()); }
-    private static final class EpollCreate1 { static final MethodHandle H = link(sockets_h.epoll_create1$address(), sockets_h.epoll_create1$descriptor()); }
-    private static final class EpollCtl { static final MethodHandle H = link(sockets_h.epoll_ctl$address(), sockets_h.epoll_ctl$descriptor()); }
-    private static final class EpollWait { static final MethodHandle H = link(sockets_h.epoll_wait$address(), sockets_h.epoll_wait$descriptor()); }
-    private static final class Eventfd { static final MethodHandle H = link(sockets_h.eventfd$address(), sockets_h.eventfd$descriptor()); }
-    private static final class Getrlimit { static final MethodHandle H = link(sockets_h.getrlimit$address(), sockets_h.getrlimit$descriptor()); }
-    private static final class Setrlimit { static final MethodHandle H = link(sockets_h.setrlimit$address(), sockets_h.setrlimit$descriptor()); }
-
-    private static MethodHandle link(MemorySegment address, FunctionDescriptor descriptor, Linker.Option... more) {
-        Linker.Option[] options = new Linker.Option[more.length + 1];
-        options[0] = Linker.Option.captureCallState("errno");
-        System.arraycopy(more, 0, options, 1, more.length);
-        return Linker.nativeLinker().downcallHandle(address, descriptor, options);
-    }
-
-    /** A downcall can only throw what the FFM API throws (a closed arena, a wrong thread): pass it on. */
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
 
     private static int result(CallState st, int r) {
         if (r == -1) {
@@ -189,7 +136,7 @@ public final class Posix implements Constants {
      * @return the message, such as {@code "Connection refused"}; {@code "Unknown error N"} for unknown values
      */
     public static String strerror(int errnum) {
-        return sockets_h.strerror(errnum).reinterpret(Integer.MAX_VALUE).getString(0);
+        return (Kernel.strerror(errnum)).reinterpret(Integer.MAX_VALUE).getString(0);
     }
 
     /**
@@ -284,11 +231,7 @@ public final class Posix implements Constants {
      */
     public static int socket(int domain, int type, int protocol) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Socket.H.invokeExact(st.capture, domain, type, protocol));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.socket(st.capture, domain, type, protocol));
     }
 
     /**
@@ -305,13 +248,9 @@ public final class Posix implements Constants {
         Checks.writable("socketpair", "sv", sv, 2 * Integer.BYTES);
         CallState st = CallState.current();
         MemorySegment p = st.out(DATA, sv, 2 * Integer.BYTES);
-        try {
-            int r = result(st, (int) Socketpair.H.invokeExact(st.capture, domain, type, protocol, p));
-            CallState.back(p, sv, r == 0 ? 2 * Integer.BYTES : 0);
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = result(st, Kernel.socketpair(st.capture, domain, type, protocol, p));
+        CallState.back(p, sv, r == 0 ? 2 * Integer.BYTES : 0);
+        return r;
     }
 
     /**
@@ -325,22 +264,26 @@ public final class Posix implements Constants {
      * @param optlen  the size of the value in bytes
      * @return 0, or -1 with errno set ({@code ENOPROTOOPT}, {@code EINVAL}, {@code EBADF}, {@code ENOTSOCK})
      * @throws IndexOutOfBoundsException if {@code optlen} is larger than {@code optval}
+     * @throws IllegalCallerException    for an option whose value holds an address (see {@link #getsockopt}) when
+     *                                   the calling module has no native access
      */
     public static int setsockopt(int sockfd, int level, int optname, MemorySegment optval, int optlen) {
+        requireNativeAccessFor("setsockopt", level, optname);
         long n = Checks.socklen("setsockopt", "optlen", optlen, "optval", optval);
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Setsockopt.H.invokeExact(st.capture, sockfd, level, optname,
-                    st.in(DATA, optval, n), optlen));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.setsockopt(st.capture, sockfd, level, optname,
+                st.in(DATA, optval, n), optlen));
     }
 
     /**
      * {@code getsockopt(2)}: {@code int getsockopt(int sockfd, int level, int optname, void *optval,
      * socklen_t *optlen)}. {@code *optlen} is read, checked and passed to C through memory of this thread, and
      * the length C reports is written back to {@code optlen}.
+     *
+     * <p><b>Restricted</b> for the options whose value holds an address the kernel reads or writes through, which
+     * cannot be checked: {@code SO_ATTACH_FILTER} and {@code SO_ATTACH_REUSEPORT_CBPF} (a {@code sock_fprog}),
+     * {@code TCP_ZEROCOPY_RECEIVE}, and every option of levels {@code SOL_PACKET} and {@code SOL_XDP}. For those
+     * (here and in {@link #setsockopt}) the calling module needs native access.
      *
      * @param sockfd  the socket
      * @param level   the option level
@@ -350,18 +293,30 @@ public final class Posix implements Constants {
      * @return 0, or -1 with errno set
      * @throws IndexOutOfBoundsException if {@code optlen} cannot hold a {@code socklen_t} or {@code *optlen} is
      *                                   larger than {@code optval}
+     * @throws IllegalCallerException    for an option whose value holds an address, when the calling module has no
+     *                                   native access
      */
     public static int getsockopt(int sockfd, int level, int optname, MemorySegment optval, MemorySegment optlen) {
+        requireNativeAccessFor("getsockopt", level, optname);
         long n = Checks.valueResult("getsockopt", "optlen", optlen, "optval", optval);
         CallState st = CallState.current();
         MemorySegment v = st.out(DATA, optval, n);
         st.length.set(JAVA_INT, 0, (int) n);
-        try {
-            int r = result(st, (int) Getsockopt.H.invokeExact(st.capture, sockfd, level, optname, v, st.length));
-            returnLength(st, r, v, optval, n, optlen);
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
+        int r = result(st, Kernel.getsockopt(st.capture, sockfd, level, optname, v, st.length));
+        returnLength(st, r, v, optval, n, optlen);
+        return r;
+    }
+
+    /** Options whose value holds an address: the caller must have native access (see {@link #getsockopt}). */
+    private static void requireNativeAccessFor(String function, int level, int optname) {
+        boolean address = switch (level) {
+            case SOL_SOCKET -> optname == SO_ATTACH_FILTER || optname == SO_ATTACH_REUSEPORT_CBPF;
+            case IPPROTO_TCP -> optname == TCP_ZEROCOPY_RECEIVE;
+            case SOL_PACKET, SOL_XDP -> true;
+            default -> false;
+        };
+        if (address) {
+            NativeAccess.require(function + " of level " + level + ", option " + optname);
         }
     }
 
@@ -377,11 +332,7 @@ public final class Posix implements Constants {
     public static int bind(int sockfd, MemorySegment addr, int addrlen) {
         long n = Checks.socklen("bind", "addrlen", addrlen, "addr", addr);
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Bind.H.invokeExact(st.capture, sockfd, st.in(ADDR, addr, n), addrlen));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.bind(st.capture, sockfd, st.in(ADDR, addr, n), addrlen));
     }
 
     /**
@@ -393,11 +344,7 @@ public final class Posix implements Constants {
      */
     public static int listen(int sockfd, int backlog) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Listen.H.invokeExact(st.capture, sockfd, backlog));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.listen(st.capture, sockfd, backlog));
     }
 
     /**
@@ -441,17 +388,13 @@ public final class Posix implements Constants {
         if (!noAddress) {
             st.length.set(JAVA_INT, 0, (int) n);
         }
-        try {
-            int r = four
-                    ? (int) Accept4.H.invokeExact(st.capture, sockfd, a, l, flags)
-                    : (int) Accept.H.invokeExact(st.capture, sockfd, a, l);
-            if (!noAddress) {
-                returnLength(st, r == -1 ? -1 : 0, a, addr, n, addrlen);
-            }
-            return result(st, r);
-        } catch (Throwable t) {
-            throw rethrow(t);
+        int r = four
+                ? Kernel.accept4(st.capture, sockfd, a, l, flags)
+                : Kernel.accept(st.capture, sockfd, a, l);
+        if (!noAddress) {
+            returnLength(st, r == -1 ? -1 : 0, a, addr, n, addrlen);
         }
+        return result(st, r);
     }
 
     /**
@@ -466,11 +409,7 @@ public final class Posix implements Constants {
     public static int connect(int sockfd, MemorySegment addr, int addrlen) {
         long n = Checks.socklen("connect", "addrlen", addrlen, "addr", addr);
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Connect.H.invokeExact(st.capture, sockfd, st.in(ADDR, addr, n), addrlen));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.connect(st.capture, sockfd, st.in(ADDR, addr, n), addrlen));
     }
 
     /**
@@ -486,11 +425,7 @@ public final class Posix implements Constants {
     public static long send(int sockfd, MemorySegment buf, long len, int flags) {
         Checks.length("send", len, buf);
         CallState st = CallState.current();
-        try {
-            return result(st, (long) Send.H.invokeExact(st.capture, sockfd, st.in(DATA, buf, len), len, flags));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.send(st.capture, sockfd, st.in(DATA, buf, len), len, flags));
     }
 
     /**
@@ -510,13 +445,9 @@ public final class Posix implements Constants {
         Checks.writableLength("recv", len, buf);
         CallState st = CallState.current();
         MemorySegment b = st.out(DATA, buf, len);
-        try {
-            long r = result(st, (long) Recv.H.invokeExact(st.capture, sockfd, b, len, flags));
-            CallState.back(b, buf, Math.min(r, len));
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = result(st, Kernel.recv(st.capture, sockfd, b, len, flags));
+        CallState.back(b, buf, Math.min(r, len));
+        return r;
     }
 
     /**
@@ -536,12 +467,8 @@ public final class Posix implements Constants {
         Checks.length("sendto", len, buf);
         long n = Checks.socklen("sendto", "addrlen", addrlen, "dest_addr", dest_addr);
         CallState st = CallState.current();
-        try {
-            return result(st, (long) Sendto.H.invokeExact(st.capture, sockfd, st.in(DATA, buf, len), len, flags,
-                    st.in(ADDR, dest_addr, n), addrlen));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.sendto(st.capture, sockfd, st.in(DATA, buf, len), len, flags,
+                st.in(ADDR, dest_addr, n), addrlen));
     }
 
     /**
@@ -572,42 +499,38 @@ public final class Posix implements Constants {
         if (!noAddress) {
             st.length.set(JAVA_INT, 0, (int) n);
         }
-        try {
-            long r = result(st, (long) Recvfrom.H.invokeExact(st.capture, sockfd, b, len, flags, a, l));
-            CallState.back(b, buf, Math.min(r, len));
-            if (!noAddress) {
-                returnLength(st, r == -1 ? -1 : 0, a, src_addr, n, addrlen);
-            }
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
+        long r = result(st, Kernel.recvfrom(st.capture, sockfd, b, len, flags, a, l));
+        CallState.back(b, buf, Math.min(r, len));
+        if (!noAddress) {
+            returnLength(st, r == -1 ? -1 : 0, a, src_addr, n, addrlen);
         }
+        return r;
     }
 
     /**
      * {@code sendmsg(2)}: {@code ssize_t sendmsg(int sockfd, const struct msghdr *msg, int flags)}. Only the
      * {@code msghdr} itself is checked; the addresses inside it ({@code msg_name}, {@code msg_iov},
-     * {@code msg_control}) are raw pointers to native memory that cannot be checked.
+     * {@code msg_control}) are raw pointers to native memory that cannot be checked. <b>Restricted</b>: the
+     * calling module needs native access.
      *
      * @param sockfd the socket
      * @param msg    a {@code msghdr}
      * @param flags  flags, or 0
      * @return the number of bytes sent, or -1 with errno set
      * @throws IndexOutOfBoundsException if {@code msg} is smaller than a {@code msghdr}
+     * @throws IllegalCallerException    if the calling module has no native access
      */
     public static long sendmsg(int sockfd, MemorySegment msg, int flags) {
+        NativeAccess.require("sendmsg");
         Checks.holds("sendmsg", "msg", msg, msghdr.sizeof());
         CallState st = CallState.current();
-        try {
-            return result(st, (long) Sendmsg.H.invokeExact(st.capture, sockfd, st.in(EXTRA, msg, msghdr.sizeof()), flags));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.sendmsg(st.capture, sockfd, st.in(EXTRA, msg, msghdr.sizeof()), flags));
     }
 
     /**
      * {@code recvmsg(2)}: {@code ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags)}. As for
-     * {@link #sendmsg}, the pointers inside the {@code msghdr} cannot be checked.
+     * {@link #sendmsg}, the pointers inside the {@code msghdr} cannot be checked. <b>Restricted</b>: the calling
+     * module needs native access.
      *
      * @param sockfd the socket
      * @param msg    a {@code msghdr}; C updates its {@code msg_namelen}, {@code msg_controllen} and
@@ -616,18 +539,16 @@ public final class Posix implements Constants {
      * @return the number of bytes received, or -1 with errno set
      * @throws IndexOutOfBoundsException if {@code msg} is smaller than a {@code msghdr}
      * @throws IllegalArgumentException if {@code msg} is read-only
+     * @throws IllegalCallerException    if the calling module has no native access
      */
     public static long recvmsg(int sockfd, MemorySegment msg, int flags) {
+        NativeAccess.require("recvmsg");
         Checks.writable("recvmsg", "msg", msg, msghdr.sizeof());
         CallState st = CallState.current();
         MemorySegment m = st.in(EXTRA, msg, msghdr.sizeof());
-        try {
-            long r = result(st, (long) Recvmsg.H.invokeExact(st.capture, sockfd, m, flags));
-            CallState.back(m, msg, msghdr.sizeof());
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = result(st, Kernel.recvmsg(st.capture, sockfd, m, flags));
+        CallState.back(m, msg, msghdr.sizeof());
+        return r;
     }
 
     /**
@@ -639,11 +560,7 @@ public final class Posix implements Constants {
      */
     public static int shutdown(int sockfd, int how) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Shutdown.H.invokeExact(st.capture, sockfd, how));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.shutdown(st.capture, sockfd, how));
     }
 
     /**
@@ -654,11 +571,7 @@ public final class Posix implements Constants {
      */
     public static int close(int fd) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Close.H.invokeExact(st.capture, fd));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.close(st.capture, fd));
     }
 
     /**
@@ -675,13 +588,9 @@ public final class Posix implements Constants {
         Checks.writableLength("read", count, buf);
         CallState st = CallState.current();
         MemorySegment b = st.out(DATA, buf, count);
-        try {
-            long r = result(st, (long) Read.H.invokeExact(st.capture, fd, b, count));
-            CallState.back(b, buf, r);
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = result(st, Kernel.read(st.capture, fd, b, count));
+        CallState.back(b, buf, r);
+        return r;
     }
 
     /**
@@ -696,11 +605,7 @@ public final class Posix implements Constants {
     public static long write(int fd, MemorySegment buf, long count) {
         Checks.length("write", count, buf);
         CallState st = CallState.current();
-        try {
-            return result(st, (long) Write.H.invokeExact(st.capture, fd, st.in(DATA, buf, count), count));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.write(st.capture, fd, st.in(DATA, buf, count), count));
     }
 
     /**
@@ -737,15 +642,11 @@ public final class Posix implements Constants {
         CallState st = CallState.current();
         MemorySegment a = st.out(ADDR, addr, n);
         st.length.set(JAVA_INT, 0, (int) n);
-        try {
-            int r = local
-                    ? (int) Getsockname.H.invokeExact(st.capture, sockfd, a, st.length)
-                    : (int) Getpeername.H.invokeExact(st.capture, sockfd, a, st.length);
-            returnLength(st, r, a, addr, n, addrlen);
-            return result(st, r);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = local
+                ? Kernel.getsockname(st.capture, sockfd, a, st.length)
+                : Kernel.getpeername(st.capture, sockfd, a, st.length);
+        returnLength(st, r, a, addr, n, addrlen);
+        return result(st, r);
     }
 
     /**
@@ -785,13 +686,9 @@ public final class Posix implements Constants {
         Checks.writable("inet_pton", "dst", dst, addressSize(af));
         CallState st = CallState.current();
         MemorySegment d = st.out(ADDR, dst, addressSize(af));
-        try {
-            int r = result(st, (int) InetPton.H.invokeExact(st.capture, af, st.in(DATA, src, srcLen), d));
-            CallState.back(d, dst, r == 1 ? addressSize(af) : 0);
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = result(st, Kernel.inet_pton(st.capture, af, st.in(DATA, src, srcLen), d));
+        CallState.back(d, dst, r == 1 ? addressSize(af) : 0);
+        return r;
     }
 
     /**
@@ -828,17 +725,13 @@ public final class Posix implements Constants {
         Checks.writable("inet_ntop", "dst", dst, n);
         CallState st = CallState.current();
         MemorySegment d = st.out(DATA, dst, n);
-        try {
-            MemorySegment r = (MemorySegment) InetNtop.H.invokeExact(st.capture, af, st.in(ADDR, src, need), d, size);
-            if (r.address() == 0) {
-                st.failed();
-                return MemorySegment.NULL;
-            }
-            CallState.back(d, dst, n);
-            return dst;
-        } catch (Throwable t) {
-            throw rethrow(t);
+        MemorySegment r = Kernel.inet_ntop(st.capture, af, st.in(ADDR, src, need), d, size);
+        if (r.address() == 0) {
+            st.failed();
+            return MemorySegment.NULL;
         }
+        CallState.back(d, dst, n);
+        return dst;
     }
 
     /** The size of an address of family {@code af} as inet_pton/inet_ntop handle it; 0 when unknown. */
@@ -868,26 +761,25 @@ public final class Posix implements Constants {
         Checks.writable("getaddrinfo", "res", res, ADDRESS.byteSize());
         CallState st = CallState.current();
         MemorySegment r = st.out(RESULT, res, ADDRESS.byteSize());
-        try {
-            int rc = (int) Getaddrinfo.H.invokeExact(st.capture, st.in(DATA, node, nodeLen),
-                    st.in(ADDR, service, serviceLen), st.in(EXTRA, hints, hintsLen), r);
-            if (rc == EAI_SYSTEM) {
-                st.failed();
-            }
-            CallState.back(r, res, rc == 0 ? ADDRESS.byteSize() : 0);
-            return rc;
-        } catch (Throwable t) {
-            throw rethrow(t);
+        int rc = Kernel.getaddrinfo(st.capture, st.in(DATA, node, nodeLen),
+                st.in(ADDR, service, serviceLen), st.in(EXTRA, hints, hintsLen), r);
+        if (rc == EAI_SYSTEM) {
+            st.failed();
         }
+        CallState.back(r, res, rc == 0 ? ADDRESS.byteSize() : 0);
+        return rc;
     }
 
     /**
-     * {@code freeaddrinfo(3)}: {@code void freeaddrinfo(struct addrinfo *res)}.
+     * {@code freeaddrinfo(3)}: {@code void freeaddrinfo(struct addrinfo *res)}. <b>Restricted</b>: C frees what
+     * {@code res} points to, which cannot be checked, so the calling module needs native access.
      *
      * @param res the list {@link #getaddrinfo} returned
+     * @throws IllegalCallerException if the calling module has no native access
      */
     public static void freeaddrinfo(MemorySegment res) {
-        sockets_h.freeaddrinfo(res);
+        NativeAccess.require("freeaddrinfo");
+        Kernel.freeaddrinfo(res);
     }
 
     /**
@@ -897,7 +789,7 @@ public final class Posix implements Constants {
      * @return the message, such as {@code "Name or service not known"}
      */
     public static String gai_strerror(int errcode) {
-        return sockets_h.gai_strerror(errcode).reinterpret(Integer.MAX_VALUE).getString(0);
+        return (Kernel.gai_strerror(errcode)).reinterpret(Integer.MAX_VALUE).getString(0);
     }
 
     // ---- descriptors ---------------------------------------------------------------------------------------
@@ -917,13 +809,9 @@ public final class Posix implements Constants {
         Checks.writable("poll", "fds", fds, n);
         CallState st = CallState.current();
         MemorySegment f = st.in(DATA, fds, n);
-        try {
-            int r = result(st, (int) Poll.H.invokeExact(st.capture, f, nfds, timeout));
-            CallState.back(f, fds, r >= 0 ? n : 0);
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = result(st, Kernel.poll(st.capture, f, nfds, timeout));
+        CallState.back(f, fds, r >= 0 ? n : 0);
+        return r;
     }
 
     /**
@@ -935,11 +823,7 @@ public final class Posix implements Constants {
      */
     public static int fcntl(int fd, int cmd) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Fcntl2.H.invokeExact(st.capture, fd, cmd));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.fcntl(st.capture, fd, cmd));
     }
 
     /**
@@ -952,11 +836,7 @@ public final class Posix implements Constants {
      */
     public static int fcntl(int fd, int cmd, int arg) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Fcntl3.H.invokeExact(st.capture, fd, cmd, arg));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.fcntl(st.capture, fd, cmd, arg));
     }
 
     /**
@@ -970,13 +850,9 @@ public final class Posix implements Constants {
         Checks.writable("pipe", "pipefd", pipefd, 2 * Integer.BYTES);
         CallState st = CallState.current();
         MemorySegment p = st.out(DATA, pipefd, 2 * Integer.BYTES);
-        try {
-            int r = result(st, (int) Pipe.H.invokeExact(st.capture, p));
-            CallState.back(p, pipefd, r == 0 ? 2 * Integer.BYTES : 0);
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = result(st, Kernel.pipe(st.capture, p));
+        CallState.back(p, pipefd, r == 0 ? 2 * Integer.BYTES : 0);
+        return r;
     }
 
     /**
@@ -990,11 +866,7 @@ public final class Posix implements Constants {
     public static int unlink(MemorySegment pathname) {
         long n = Checks.cString("unlink", "pathname", pathname);
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Unlink.H.invokeExact(st.capture, st.in(DATA, pathname, n)));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.unlink(st.capture, st.in(DATA, pathname, n)));
     }
 
     /**
@@ -1005,11 +877,7 @@ public final class Posix implements Constants {
      */
     public static int dup(int oldfd) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Dup.H.invokeExact(st.capture, oldfd));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.dup(st.capture, oldfd));
     }
 
     /**
@@ -1021,11 +889,7 @@ public final class Posix implements Constants {
      */
     public static int dup2(int oldfd, int newfd) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Dup2.H.invokeExact(st.capture, oldfd, newfd));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.dup2(st.capture, oldfd, newfd));
     }
 
     /**
@@ -1034,7 +898,7 @@ public final class Posix implements Constants {
      * @return the process id
      */
     public static int getpid() {
-        return sockets_h.getpid();
+        return Kernel.getpid();
     }
 
     /**
@@ -1043,7 +907,7 @@ public final class Posix implements Constants {
      * @return the user id
      */
     public static int getuid() {
-        return sockets_h.getuid();
+        return Kernel.getuid();
     }
 
     /**
@@ -1052,7 +916,7 @@ public final class Posix implements Constants {
      * @return the group id
      */
     public static int getgid() {
-        return sockets_h.getgid();
+        return Kernel.getgid();
     }
 
     // ---- epoll, eventfd, rlimit -------------------------------------------------------------------------
@@ -1065,11 +929,7 @@ public final class Posix implements Constants {
      */
     public static int epoll_create1(int flags) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) EpollCreate1.H.invokeExact(st.capture, flags));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.epoll_create1(st.capture, flags));
     }
 
     /**
@@ -1086,11 +946,7 @@ public final class Posix implements Constants {
         long n = Checks.isNull(event) ? 0 : epoll_event.sizeof();
         Checks.holds("epoll_ctl", "event", event, n);
         CallState st = CallState.current();
-        try {
-            return result(st, (int) EpollCtl.H.invokeExact(st.capture, epfd, op, fd, st.in(EXTRA, event, n)));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.epoll_ctl(st.capture, epfd, op, fd, st.in(EXTRA, event, n)));
     }
 
     /**
@@ -1110,13 +966,9 @@ public final class Posix implements Constants {
         Checks.writable("epoll_wait", "events", events, n);
         CallState st = CallState.current();
         MemorySegment e = st.out(DATA, events, n);
-        try {
-            int r = result(st, (int) EpollWait.H.invokeExact(st.capture, epfd, e, maxevents, timeout));
-            CallState.back(e, events, r > 0 ? r * epoll_event.sizeof() : 0);
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = result(st, Kernel.epoll_wait(st.capture, epfd, e, maxevents, timeout));
+        CallState.back(e, events, r > 0 ? r * epoll_event.sizeof() : 0);
+        return r;
     }
 
     /**
@@ -1128,11 +980,7 @@ public final class Posix implements Constants {
      */
     public static int eventfd(int initval, int flags) {
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Eventfd.H.invokeExact(st.capture, initval, flags));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.eventfd(st.capture, initval, flags));
     }
 
     /**
@@ -1148,13 +996,9 @@ public final class Posix implements Constants {
         Checks.writable("getrlimit", "rlim", rlim, rlimit.sizeof());
         CallState st = CallState.current();
         MemorySegment l = st.out(DATA, rlim, rlimit.sizeof());
-        try {
-            int r = result(st, (int) Getrlimit.H.invokeExact(st.capture, resource, l));
-            CallState.back(l, rlim, r == 0 ? rlimit.sizeof() : 0);
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = result(st, Kernel.getrlimit(st.capture, resource, l));
+        CallState.back(l, rlim, r == 0 ? rlimit.sizeof() : 0);
+        return r;
     }
 
     /**
@@ -1168,11 +1012,7 @@ public final class Posix implements Constants {
     public static int setrlimit(int resource, MemorySegment rlim) {
         Checks.holds("setrlimit", "rlim", rlim, rlimit.sizeof());
         CallState st = CallState.current();
-        try {
-            return result(st, (int) Setrlimit.H.invokeExact(st.capture, resource, st.in(DATA, rlim, rlimit.sizeof())));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return result(st, Kernel.setrlimit(st.capture, resource, st.in(DATA, rlim, rlimit.sizeof())));
     }
 
     // ---- control messages: the CMSG_* macros of <sys/socket.h> -------------------------------------------
@@ -1227,12 +1067,14 @@ public final class Posix implements Constants {
      * }
      * The result is sized to the control buffer ({@code msg_controllen} bytes from {@code msg_control}), so that
      * reads and writes through it are bounds-checked. {@code msg_control} must point to memory of at least that
-     * size, as in C.
+     * size, as in C. <b>Restricted</b>: that cannot be checked, so the calling module needs native access.
      *
      * @param mhdr a {@code msghdr}
      * @return the first {@code cmsghdr}, or {@link MemorySegment#NULL}
+     * @throws IllegalCallerException if the calling module has no native access
      */
     public static MemorySegment CMSG_FIRSTHDR(MemorySegment mhdr) {
+        NativeAccess.require("CMSG_FIRSTHDR");
         long controllen = msghdr.msg_controllen(mhdr);
         if (Long.compareUnsigned(controllen, cmsghdr.sizeof()) < 0) {
             return MemorySegment.NULL;
@@ -1253,13 +1095,15 @@ public final class Posix implements Constants {
      * __cmsg = (struct cmsghdr *) ((unsigned char *) __cmsg + CMSG_ALIGN (__cmsg->cmsg_len));
      * return __cmsg;
      * }
-     * The result is sized to what is left of the control buffer.
+     * The result is sized to what is left of the control buffer. <b>Restricted</b>, as {@link #CMSG_FIRSTHDR}.
      *
      * @param mhdr a {@code msghdr}
      * @param cmsg a {@code cmsghdr} of its control buffer, from {@link #CMSG_FIRSTHDR} or this function
      * @return the next {@code cmsghdr}, or {@link MemorySegment#NULL} after the last
+     * @throws IllegalCallerException if the calling module has no native access
      */
     public static MemorySegment CMSG_NXTHDR(MemorySegment mhdr, MemorySegment cmsg) {
+        NativeAccess.require("CMSG_NXTHDR");
         long len = cmsghdr.cmsg_len(cmsg);
         long padding = (Long.BYTES - (len & (Long.BYTES - 1))) & (Long.BYTES - 1);
         long needed = cmsghdr.sizeof() + padding;

@@ -1,5 +1,6 @@
 package dev.ffmsockets.posix;
 
+import dev.ffmsockets.kernel.Platform;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.ffmsockets.posix;
+package dev.ffmsockets.kernel;
 
 import java.lang.foreign.Linker;
 
@@ -7,14 +7,16 @@ import java.lang.foreign.Linker;
  * constants are those of Linux x86_64 with glibc; used anywhere else they would be silently wrong, so the
  * first use fails instead, with one message naming the platform.
  */
-final class Platform {
+public final class Platform {
 
-    static final String SUPPORTED = "Linux x86_64 with glibc";
+    /** The one platform the bindings are for. */
+    public static final String SUPPORTED = "Linux x86_64 with glibc";
 
     private Platform() {
     }
 
-    static void require() {
+    /** Throws {@link UnsupportedOperationException}, naming this platform, unless it is the supported one. */
+    public static void require() {
         String problem = problem(System.getProperty("os.name"), System.getProperty("os.arch"),
                 Linker.nativeLinker().defaultLookup().find("gnu_get_libc_version").isPresent());
         if (problem != null) {
@@ -22,8 +24,15 @@ final class Platform {
         }
     }
 
-    /** Why this platform is not supported, or {@code null} when it is. */
-    static String problem(String os, String arch, boolean glibc) {
+    /**
+     * Why a platform is not supported.
+     *
+     * @param os    {@code os.name}
+     * @param arch  {@code os.arch}
+     * @param glibc whether the C library is glibc
+     * @return the reason, or {@code null} when it is supported
+     */
+    public static String problem(String os, String arch, boolean glibc) {
         boolean linux = "Linux".equals(os);
         boolean x64 = "amd64".equals(arch) || "x86_64".equals(arch);
         if (linux && x64 && glibc) {
