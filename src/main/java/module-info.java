@@ -18,4 +18,5 @@ module dev.ffmsockets {
     exports dev.ffmsockets;
     exports dev.ffmsockets.raw;
     exports dev.ffmsockets.posix;
+    // dev.ffmsockets.impl and dev.ffmsockets.poller: the safe wrapper's parts, not exported
 }

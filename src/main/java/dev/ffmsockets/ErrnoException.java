@@ -4,21 +4,23 @@ import dev.ffmsockets.posix.Posix;
 
 /**
  * What every exception a failed system call of {@link Socket} throws carries: the call, the errno number and
- * its name. The exceptions themselves are of the standard types Java code already catches, each also
- * implementing this interface:
+ * its name. The exceptions themselves are subclasses of the standard types Java code already catches, each
+ * also implementing this interface:
  *
  * <ul>
- *   <li>{@link java.net.ConnectException}: {@code connect} refused ({@code ECONNREFUSED}) or timed out by the
- *       kernel ({@code ETIMEDOUT});</li>
- *   <li>{@link java.net.BindException}: {@code bind} to an address in use, not available or not permitted
- *       ({@code EADDRINUSE}, {@code EADDRNOTAVAIL}, {@code EACCES});</li>
- *   <li>{@link java.net.NoRouteToHostException}: {@code EHOSTUNREACH}, {@code ENETUNREACH};</li>
- *   <li>{@link java.net.PortUnreachableException}: {@code ECONNREFUSED} on a datagram socket's send or
- *       receive (an ICMP port unreachable came back);</li>
- *   <li>{@link java.net.SocketTimeoutException}: the socket's timeout expired ({@code ETIMEDOUT});</li>
- *   <li>{@link java.net.SocketException}: everything else, including a socket that is closed, or closed
- *       by another thread while the call waited: its message then contains {@code "Socket closed"} and its
- *       errno is {@code EBADF}.</li>
+ *   <li>{@link ErrnoConnectException}, a {@link java.net.ConnectException}: {@code connect} refused
+ *       ({@code ECONNREFUSED}) or timed out by the kernel ({@code ETIMEDOUT});</li>
+ *   <li>{@link ErrnoBindException}, a {@link java.net.BindException}: {@code bind} to an address in use, not
+ *       available or not permitted ({@code EADDRINUSE}, {@code EADDRNOTAVAIL}, {@code EACCES});</li>
+ *   <li>{@link ErrnoNoRouteToHostException}, a {@link java.net.NoRouteToHostException}: {@code EHOSTUNREACH},
+ *       {@code ENETUNREACH};</li>
+ *   <li>{@link ErrnoPortUnreachableException}, a {@link java.net.PortUnreachableException}: {@code ECONNREFUSED}
+ *       on a datagram socket's send or receive (an ICMP port unreachable came back);</li>
+ *   <li>{@link ErrnoSocketTimeoutException}, a {@link java.net.SocketTimeoutException}: the socket's timeout
+ *       expired ({@code ETIMEDOUT}); its {@code bytesTransferred} says how much of a {@code sendAll} went out;</li>
+ *   <li>{@link ErrnoSocketException}, a {@link java.net.SocketException}: everything else, including a socket
+ *       that is closed, or closed by another thread while the call waited: its message then contains
+ *       {@code "Socket closed"} and its errno is {@code EBADF}.</li>
  * </ul>
  *
  * {@snippet :
@@ -30,8 +32,8 @@ import dev.ffmsockets.posix.Posix;
  * }
  * }
  */
-public sealed interface ErrnoException permits Errors.Failed, Errors.Refused, Errors.InUse, Errors.NoRoute,
-        Errors.Unreachable, Errors.TimedOut {
+public sealed interface ErrnoException permits ErrnoSocketException, ErrnoConnectException, ErrnoBindException,
+        ErrnoNoRouteToHostException, ErrnoPortUnreachableException, ErrnoSocketTimeoutException {
 
     /**
      * The errno value.
@@ -46,7 +48,7 @@ public sealed interface ErrnoException permits Errors.Failed, Errors.Refused, Er
      * @return the name, such as {@code "ECONNREFUSED"}, or {@code "errno N"} for a value without one
      */
     default String errnoName() {
-        return Errors.name(errno());
+        return dev.ffmsockets.impl.Errors.name(errno());
     }
 
     /**

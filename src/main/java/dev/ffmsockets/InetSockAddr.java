@@ -4,7 +4,6 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 
 /**
  * An IPv4 or IPv6 address with a port: C's {@code sockaddr_in} or {@code sockaddr_in6}. For IPv6 it also
@@ -201,15 +200,6 @@ public record InetSockAddr(InetAddress address, int port, int flowInfo, int scop
             return InetAddress.ofLiteral(literal);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not an IP address literal: \"" + literal + "\" (no name is looked up)", e);
-        }
-    }
-
-    /** An IPv6 address from its 16 bytes, kept IPv6 even when it is IPv4-mapped. */
-    static Inet6Address ipv6(byte[] bytes, int scopeId) {
-        try {
-            return Inet6Address.getByAddress(null, bytes, scopeId);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("an IPv6 address has 16 bytes, not " + bytes.length, e);
         }
     }
 }

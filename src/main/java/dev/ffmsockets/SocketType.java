@@ -46,11 +46,6 @@ public enum SocketType {
         throw new IllegalArgumentException("socket type " + value + " is not SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET");
     }
 
-    /** Whether a zero-byte receive means the peer's end of stream (it is an empty datagram for DGRAM). */
-    boolean connected() {
-        return this != DGRAM;
-    }
-
     /** {@return the C name, such as {@code SOCK_STREAM}} */
     @Override
     public String toString() {

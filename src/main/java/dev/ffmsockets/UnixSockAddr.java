@@ -19,15 +19,16 @@ import java.util.HexFormat;
 public record UnixSockAddr(byte[] sunPath) implements SockAddr {
 
     /** {@code sizeof(((struct sockaddr_un *) 0)->sun_path)} on Linux. */
-    static final int SUN_PATH_SIZE = 108;
+    private static final int SUN_PATH_SIZE = 108;
 
     private static final UnixSockAddr UNNAMED = new UnixSockAddr(new byte[0]);
 
     /**
-     * Checks the bytes before any system call sees them.
+     * Checks the bytes before any system call sees them. A pathname may fill all 108 bytes of {@code sun_path}
+     * without a terminating NUL, as Linux allows (and reports for such a socket); portable programs stay at 107.
      *
-     * @throws IllegalArgumentException if a pathname needs 108 bytes or more with its NUL, contains a NUL,
-     *                                  or an abstract name is longer than 107 bytes
+     * @throws IllegalArgumentException if a pathname contains a NUL or is longer than 108 bytes, or an abstract
+     *                                  name is longer than 107 bytes
      */
     public UnixSockAddr {
         sunPath = sunPath.clone();
@@ -37,10 +38,10 @@ public record UnixSockAddr(byte[] sunPath) implements SockAddr {
                     throw new IllegalArgumentException("a Unix socket pathname cannot contain a NUL byte");
                 }
             }
-            if (sunPath.length >= SUN_PATH_SIZE) {
+            if (sunPath.length > SUN_PATH_SIZE) {
                 throw new IllegalArgumentException("Unix socket path of " + sunPath.length + " bytes is too long: "
-                        + "it must be at most " + (SUN_PATH_SIZE - 1) + " bytes (sun_path holds " + SUN_PATH_SIZE
-                        + " with the NUL)");
+                        + "sun_path holds at most " + SUN_PATH_SIZE + " bytes (107 and the NUL, or 108 without one, "
+                        + "as Linux allows)");
             }
         } else if (sunPath.length > SUN_PATH_SIZE) {
             throw new IllegalArgumentException("abstract name of " + (sunPath.length - 1) + " bytes is too long: "
@@ -53,7 +54,7 @@ public record UnixSockAddr(byte[] sunPath) implements SockAddr {
      *
      * @param path the socket file's path (encoded as UTF-8)
      * @return the address
-     * @throws IllegalArgumentException if the path is empty, contains a NUL, or is 108 bytes or longer
+     * @throws IllegalArgumentException if the path is empty, contains a NUL, or is longer than 108 bytes
      */
     public static UnixSockAddr of(Path path) {
         return of(path.toString());
@@ -64,7 +65,7 @@ public record UnixSockAddr(byte[] sunPath) implements SockAddr {
      *
      * @param path the socket file's path (encoded as UTF-8)
      * @return the address
-     * @throws IllegalArgumentException if the path is empty, contains a NUL, or is 108 bytes or longer
+     * @throws IllegalArgumentException if the path is empty, contains a NUL, or is longer than 108 bytes
      */
     public static UnixSockAddr of(String path) {
         if (path.isEmpty()) {
@@ -171,11 +172,6 @@ public record UnixSockAddr(byte[] sunPath) implements SockAddr {
             throw new IllegalStateException(this + " is not an abstract address");
         }
         return Arrays.copyOfRange(sunPath, 1, sunPath.length);
-    }
-
-    /** The length C is given with this address: the family, then the path and its NUL, or the name. */
-    int length() {
-        return 2 + sunPath.length + (isPathname() ? 1 : 0);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.ffmsockets;
 
 import dev.ffmsockets.posix.Posix;
+import dev.ffmsockets.testing.Background;
 import dev.ffmsockets.testing.Fds;
 import dev.ffmsockets.testing.NoDescriptorLeaks;
 import org.junit.jupiter.api.Test;
@@ -30,22 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(NoDescriptorLeaks.class)
 class CloseTest {
 
-    /** Runs {@code call} on a new thread; returns what it threw, or fails if it returned. */
-    private static CompletableFuture<Throwable> blockedIn(IoCall call) {
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                call.run();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
-        return outcome;
-    }
-
-    interface IoCall {
-        void run() throws IOException;
+    /** Runs {@code call} on a new platform thread; completes with what it threw. */
+    private static CompletableFuture<Throwable> blockedIn(Background.Call call) {
+        return Background.start(false, call).outcome();
     }
 
     private static void assertClosedWake(CompletableFuture<Throwable> outcome) throws Exception {

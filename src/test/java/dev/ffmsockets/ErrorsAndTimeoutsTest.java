@@ -78,8 +78,8 @@ class ErrorsAndTimeoutsTest {
         assertEquals("socketpair(AF_INET, SOCK_STREAM): Operation not supported (EOPNOTSUPP)", family.getMessage());
         SocketException proto = assertThrows(SocketException.class, () -> Socket.open(Family.INET, SocketType.STREAM, Posix.IPPROTO_UDP));
         assertEquals("EPROTONOSUPPORT", ((ErrnoException) proto).errnoName());
-        assertEquals("errno 4242", ((ErrnoException) Errors.of("recv", "fd 1", 4242, false)).errnoName());
-        assertEquals("recv(fd 1): Unknown error 4242 (errno 4242)", Errors.of("recv", "fd 1", 4242, false).getMessage());
+        assertEquals("errno 4242", ((ErrnoException) dev.ffmsockets.impl.Errors.of("recv", "fd 1", 4242, false)).errnoName());
+        assertEquals("recv(fd 1): Unknown error 4242 (errno 4242)", dev.ffmsockets.impl.Errors.of("recv", "fd 1", 4242, false).getMessage());
     }
 
     @Test
@@ -105,8 +105,8 @@ class ErrorsAndTimeoutsTest {
             IllegalArgumentException family = assertThrows(IllegalArgumentException.class, () -> s.bind(InetSockAddr.loopback6(0)));
             assertEquals("bind: [::1]:0 is an AF_INET6 address and this socket is AF_INET", family.getMessage());
             assertThrows(IllegalArgumentException.class, () -> s.connect(UnixSockAddr.of("/tmp/x")));
-            assertEquals("listen: backlog -1 is negative", assertThrows(IllegalArgumentException.class, () -> s.listen(-1)).getMessage());
-            assertEquals("setTimeout: timeout PT0S is not positive",
+            assertEquals("setTimeout: timeout PT0S is not positive: pass a positive duration, null for no limit, or use "
+                            + "setBlocking(false) for calls that return at once instead of waiting",
                     assertThrows(IllegalArgumentException.class, () -> s.setTimeout(Duration.ZERO)).getMessage());
             assertThrows(IllegalArgumentException.class, () -> s.connect(InetSockAddr.loopback(1), Duration.ofSeconds(-1)));
             assertThrows(IndexOutOfBoundsException.class, () -> s.send(new byte[4], 2, 3));
@@ -222,6 +222,66 @@ class ErrorsAndTimeoutsTest {
             } finally {
                 fillers.forEach(Socket::close);
             }
+        }
+    }
+
+    @Test
+    void listenTakesANegativeBacklogAsTheKernelDoes() throws Exception {
+        try (Socket server = Socket.open(Family.INET, SocketType.STREAM);
+             Socket client = Socket.open(Family.INET, SocketType.STREAM)) {
+            server.bind(InetSockAddr.loopback(0));
+            server.listen(-1); // the kernel takes it as net.core.somaxconn, as C and Python do
+            assertTrue(server.getOption(LinuxSocketOptions.SO_ACCEPTCONN));
+            client.connect(server.localAddress());
+            try (Socket peer = server.accept()) {
+                assertEquals(client.localAddress(), peer.remoteAddress());
+            }
+        }
+    }
+
+    @Test
+    void writingNothingToAStreamOfADatagramSocketSendsNoDatagram() throws Exception {
+        try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.DGRAM)) {
+            java.io.OutputStream out = p.first().outputStream();
+            out.write(new byte[0]);
+            out.write(new byte[4], 2, 0);
+            out.write(new byte[] {7});
+            byte[] in = new byte[4];
+            assertEquals(1, p.second().recv(in), "the first datagram is the byte written, not an empty one");
+            assertEquals(7, in[0]);
+            p.second().setBlocking(false);
+            assertEquals(0, p.second().recv(in), "and nothing else was sent");
+        }
+    }
+
+    /**
+     * The timeout bounds a whole sendAll, not each send of it: to a reader that keeps draining slowly (so that
+     * every single send makes progress within the timeout) a 16 MiB sendAll with a 1 s timeout still ends with
+     * the timeout, which says how many bytes went out.
+     */
+    @Test
+    void theTimeoutBoundsAWholeSendAll() throws Exception {
+        try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
+            p.first().setOption(java.net.StandardSocketOptions.SO_SNDBUF, 65536);
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread slowReader = Thread.ofPlatform().start(() -> {
+                byte[] in = new byte[64 * 1024];
+                try {
+                    while (!done.get() && p.second().recv(in) > 0) {
+                        Thread.sleep(25); // a slow reader: about 2.5 MB/s, 16 MiB in about 6 s
+                    }
+                } catch (Exception ignored) {
+                    // closed at the end
+                }
+            });
+            p.first().setTimeout(Duration.ofSeconds(1));
+            int total = 16 << 20;
+            SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> p.first().sendAll(new byte[total]));
+            done.set(true);
+            assertTrue(e.bytesTransferred > 0 && e.bytesTransferred < total, "sent " + e.bytesTransferred);
+            assertTrue(e.getMessage().endsWith("; " + e.bytesTransferred + " of " + total + " bytes were sent"), e.getMessage());
+            p.second().close();
+            slowReader.join(10_000);
         }
     }
 }

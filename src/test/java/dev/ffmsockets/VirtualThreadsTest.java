@@ -1,5 +1,6 @@
 package dev.ffmsockets;
 
+import dev.ffmsockets.poller.Poller;
 import dev.ffmsockets.posix.Posix;
 import dev.ffmsockets.testing.FileLimit;
 import dev.ffmsockets.testing.NoDescriptorLeaks;
@@ -119,6 +120,112 @@ class VirtualThreadsTest {
             assertEquals(0, Poller.waitingInAll(), "no thread left in the poller");
         } finally {
             server.destroyForcibly();
+        }
+    }
+
+    /**
+     * Native memory is held only around a system call, never while a virtual thread waits: ten thousand virtual
+     * threads wait in {@code recv} into a {@code byte[65536]} each, in a process whose direct memory is limited to
+     * 32 MiB (one 64 KiB buffer each would need 640 MiB). The clients and the server each run in a process of
+     * their own, for the descriptors they need.
+     */
+    @Test
+    void tenThousandVirtualThreadsParkInRecvOfSixtyFourKiBUnderThirtyTwoMiBOfDirectMemory() throws Exception {
+        int n = 10_000;
+        List<String> serverCommand = new ArrayList<>(dev.ffmsockets.samples.Samples.jvm());
+        serverCommand.addAll(List.of(ReplyWhenToldServer.class.getName(), String.valueOf(n)));
+        Process server = new ProcessBuilder(serverCommand).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process clients = null;
+        try {
+            BufferedReader serverSaid = new BufferedReader(new InputStreamReader(server.getInputStream(), US_ASCII));
+            String first = serverSaid.readLine();
+            assertTrue(first != null && first.startsWith("listening on port "), "the server said " + first);
+            List<String> clientCommand = new ArrayList<>(dev.ffmsockets.samples.Samples.jvm());
+            clientCommand.add(1, "-XX:MaxDirectMemorySize=32m");
+            clientCommand.addAll(List.of(ParkedReceivers.class.getName(), first.substring("listening on port ".length()),
+                    String.valueOf(n)));
+            clients = new ProcessBuilder(clientCommand).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader clientsSaid = new BufferedReader(new InputStreamReader(clients.getInputStream(), US_ASCII));
+            String waiting = clientsSaid.readLine();
+            assertTrue(waiting != null && waiting.startsWith("waiting " + n + " direct "), "the clients said " + waiting);
+            long direct = Long.parseLong(waiting.substring(waiting.lastIndexOf(' ') + 1));
+            assertTrue(direct < (4 << 20), "native memory in use while " + n + " threads wait: " + direct + " bytes");
+            assertEquals("accepted " + n, serverSaid.readLine());
+            server.getOutputStream().write("go\n".getBytes(US_ASCII));
+            server.getOutputStream().flush();
+            assertEquals("received " + n + " errors 0", clientsSaid.readLine());
+            assertEquals("replied " + n, serverSaid.readLine());
+            assertTrue(clients.waitFor(60, TimeUnit.SECONDS) && server.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, clients.exitValue());
+        } finally {
+            server.destroyForcibly();
+            if (clients != null) {
+                clients.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * A virtual thread parked with a timeout keeps a non-blocking descriptor when another thread clears the
+     * timeout (the descriptor must never become blocking under it, or its retry would hold its carrier in
+     * {@code recv(2)}); its call keeps the deadline it started with.
+     */
+    @Test
+    void aParkedVirtualThreadNeverRetriesOnABlockingDescriptor() throws Exception {
+        try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
+            Socket s = p.first();
+            s.setTimeout(Duration.ofSeconds(1));
+            Thread[] t = new Thread[1];
+            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+            t[0] = Thread.ofVirtual().start(() -> {
+                try {
+                    s.recv(new byte[8]);
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            awaitParked(() -> t[0], s.fd());
+            s.setTimeout(null);
+            try {
+                assertInstanceOf(SocketTimeoutException.class, outcome.get(30, TimeUnit.SECONDS),
+                        "the call timed out as it was started to, in the poller, not in recv(2)");
+                assertTrue((Posix.fcntl(s.fd(), F_GETFL) & O_NONBLOCK) != 0, "a virtual thread used it: non-blocking");
+            } finally {
+                p.second().send(new byte[1]); // would release a thread blocked in recv(2), if there were one
+                t[0].join(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    /** Detaching hands the descriptor back in the blocking mode the user set, whatever the wrapper needed. */
+    @Test
+    void detachHandsBackTheDescriptorInTheUsersMode() throws Exception {
+        for (int mode = 0; mode < 3; mode++) {
+            Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM);
+            try (p) {
+                Socket s = p.first();
+                p.second().send(new byte[1]);
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        s.recv(new byte[1]); // a virtual thread's call makes the descriptor non-blocking
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).join();
+                if (mode == 1) {
+                    s.setTimeout(Duration.ofSeconds(5));
+                } else if (mode == 2) {
+                    s.setBlocking(false);
+                }
+                int fd = s.detach();
+                try {
+                    boolean nonBlocking = (Posix.fcntl(fd, F_GETFL) & O_NONBLOCK) != 0;
+                    assertEquals(mode == 2, nonBlocking, "mode " + mode);
+                } finally {
+                    Posix.close(fd);
+                }
+            }
         }
     }
 

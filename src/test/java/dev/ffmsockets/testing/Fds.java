@@ -13,12 +13,15 @@ public final class Fds {
     }
 
     /**
-     * The number of open descriptors of this process, except epoll instances: the library's pollers are made on
-     * first use and live as long as the process, like the JVM's own.
+     * The number of open descriptors of this process, except epoll instances and the dead socket closed
+     * descriptors are replaced with: the library's pollers and that socket are made on first use and live as long
+     * as the process, like the JVM's own.
      */
     public static long open() {
+        String dead = "/proc/self/fd/" + dev.ffmsockets.impl.Descriptor.deadSocket();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.filter(fd -> !targetOf(fd).equals("anon_inode:[eventpoll]")).count() - 1; // the listing's own
+            return s.filter(fd -> !targetOf(fd).equals("anon_inode:[eventpoll]") && !fd.toString().equals(dead))
+                    .count() - 1; // the listing's own
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

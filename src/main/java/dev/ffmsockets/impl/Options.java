@@ -1,4 +1,10 @@
-package dev.ffmsockets;
+package dev.ffmsockets.impl;
+
+import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.Family;
+import dev.ffmsockets.LinuxSocketOptions;
+import dev.ffmsockets.PeerCredentials;
+import dev.ffmsockets.SocketType;
 
 import dev.ffmsockets.raw.linger;
 import dev.ffmsockets.raw.ucred;
@@ -20,10 +26,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * The socket options {@link Socket} knows, declared one line each: the key, where it applies, its C level and
- * name (and the IPv6 ones where they differ), and how its value is written and read.
+ * The socket options the wrapper knows, declared one line each: the key, where it applies, its C level and name
+ * (and the IPv6 ones where they differ), and how its value is written and read; and the two calls that use them.
  */
-final class Options {
+public final class Options {
 
     private Options() {
     }
@@ -217,6 +223,58 @@ final class Options {
             Map.entry(LinuxSocketOptions.IPV6_V6ONLY, rw(Applies.IPV6, IPPROTO_IPV6, IPV6_V6ONLY, BOOL)));
 
     /**
+     * Sets an option: {@code setsockopt(2)}. The value is checked before the call.
+     *
+     * @throws UnsupportedOperationException if the option does not apply to this socket or can only be read
+     * @throws IllegalArgumentException      if the value is null or out of the option's range
+     * @throws IOException                   the errno's exception, a closed socket
+     */
+    public static <T> void set(Descriptor d, SocketOption<T> option, T value) throws IOException {
+        Spec<T> spec = spec(option, d.family, d.type);
+        if (spec.readOnly()) {
+            throw new UnsupportedOperationException(option.name() + " can only be read");
+        }
+        if (value == null || !option.type().isInstance(value)) {
+            throw new IllegalArgumentException(option.name() + " takes a " + option.type().getSimpleName()
+                    + ", not " + (value == null ? "null" : value.getClass().getSimpleName()));
+        }
+        d.begin("setsockopt");
+        Frame f = Frame.acquire();
+        try {
+            int len = spec.codec().write(option.name(), value, f.option);
+            if (Kernel.setsockopt(f.capture, d.fd, spec.level(), spec.name(), f.option, len) < 0) {
+                throw Control.failure(d, "setsockopt", "fd " + d.fd + ", " + option.name(), f.errno());
+            }
+        } finally {
+            f.release();
+            d.end();
+        }
+    }
+
+    /**
+     * Reads an option: {@code getsockopt(2)}.
+     *
+     * @throws UnsupportedOperationException if the option does not apply to this socket
+     * @throws IOException                   the errno's exception, a closed socket
+     */
+    public static <T> T get(Descriptor d, SocketOption<T> option) throws IOException {
+        Spec<T> spec = spec(option, d.family, d.type);
+        d.begin("getsockopt");
+        Frame f = Frame.acquire();
+        try {
+            f.option.fill((byte) 0);
+            f.optionLen.set(JAVA_INT, 0, spec.codec().size());
+            if (Kernel.getsockopt(f.capture, d.fd, spec.level(), spec.name(), f.option, f.optionLen) < 0) {
+                throw Control.failure(d, "getsockopt", "fd " + d.fd + ", " + option.name(), f.errno());
+            }
+            return spec.codec().read(f.option, f.optionLen.get(JAVA_INT, 0));
+        } finally {
+            f.release();
+            d.end();
+        }
+    }
+
+    /**
      * The spec of {@code option} on a socket of this family and type.
      *
      * @throws UnsupportedOperationException if the option is unknown or does not apply to such sockets
@@ -234,8 +292,14 @@ final class Options {
         return spec.on(family);
     }
 
-    /** The options that apply to sockets of this family and type. */
-    static Set<SocketOption<?>> supported(Family family, SocketType type) {
+    /**
+     * The options that apply to sockets of this family and type.
+     *
+     * @param family the family
+     * @param type   the type
+     * @return the options
+     */
+    public static Set<SocketOption<?>> supported(Family family, SocketType type) {
         return SPECS.entrySet().stream().filter(e -> e.getValue().applies().to(family, type))
                 .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
     }

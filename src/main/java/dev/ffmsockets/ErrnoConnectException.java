@@ -1,0 +1,40 @@
+package dev.ffmsockets;
+
+import java.io.Serial;
+import java.net.ConnectException;
+
+/**
+ * A connection refused by the peer or timed out by the kernel, with the errno of the system call that failed: a {@link ConnectException} that is also an
+ * {@link ErrnoException}.
+ */
+public final class ErrnoConnectException extends ConnectException implements ErrnoException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    /** The errno value. */
+    private final int errno;
+    /** The system call. */
+    private final String syscall;
+
+    /**
+     * An exception for {@code syscall} failing with {@code errno}.
+     *
+     * @param message the message, such as {@code "connect(127.0.0.1:1): Connection refused (ECONNREFUSED)"}
+     * @param errno   the errno value
+     * @param syscall the system call, such as {@code "connect"}
+     */
+    public ErrnoConnectException(String message, int errno, String syscall) {
+        super(message);
+        this.errno = errno;
+        this.syscall = syscall;
+    }
+
+    @Override
+    public int errno() {
+        return errno;
+    }
+
+    @Override
+    public String syscall() {
+        return syscall;
+    }
+}

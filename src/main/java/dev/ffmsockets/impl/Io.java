@@ -1,0 +1,247 @@
+package dev.ffmsockets.impl;
+
+import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.Family;
+import dev.ffmsockets.SockAddr;
+import dev.ffmsockets.SocketType;
+import dev.ffmsockets.poller.Poller;
+import dev.ffmsockets.raw.pollfd;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.LockSupport;
+
+import static dev.ffmsockets.posix.Posix.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The call helper: the one loop that makes a socket's system calls, and the one place that decides what a failed
+ * call does next. {@code EINTR} is retried; {@code EAGAIN} waits for readiness until the call's deadline, or
+ * returns "would block" in non-blocking mode; anything else, and a socket closed meanwhile, throws. How a thread
+ * waits is decided here only:
+ * <ul>
+ *   <li>a platform thread on a descriptor without {@code O_NONBLOCK} makes the blocking system call itself, as C
+ *       does (recorded as a waiter of the descriptor, so a close can signal it out);</li>
+ *   <li>a platform thread on a non-blocking descriptor waits in {@code poll(2)} for the time left;</li>
+ *   <li>a virtual thread never makes a system call that can block: the descriptor is non-blocking before its
+ *       first call, and it parks in the {@link Poller}, unmounting from its carrier;</li>
+ *   <li>where Linux reports no readiness to wait for (room in an AF_UNIX listener's queue, in an unconnected
+ *       AF_UNIX datagram peer's), the call is tried again at growing intervals, from 50 µs to about 25 ms.</li>
+ * </ul>
+ * Native memory (a {@link Frame}) is held only around each system call: never across a wait.
+ */
+public final class Io {
+
+    private Io() {
+    }
+
+    /** The transfers the one loop makes. */
+    public enum Op {
+        /** {@code send(2)}. */
+        SEND("send", POLLOUT, true),
+        /** {@code sendto(2)}. */
+        SENDTO("sendto", POLLOUT, true),
+        /** {@code recv(2)}. */
+        RECV("recv", POLLIN, false),
+        /** {@code recvfrom(2)}, the sender's address into the frame. */
+        RECVFROM("recvfrom", POLLIN, false),
+        /** {@code accept4(2)}. */
+        ACCEPT("accept", POLLIN, false);
+
+        final String call;
+        final int events;
+        final boolean sends;
+
+        Op(String call, int events, boolean sends) {
+            this.call = call;
+            this.events = events;
+            this.sends = sends;
+        }
+    }
+
+    /**
+     * Makes one transfer: tries the system call, and waits and tries again as the socket's mode and the deadline
+     * allow. Heap memory (an array, a heap segment) goes through the frame's native buffer: copied in before a
+     * send, out after a receive.
+     *
+     * @param d        the descriptor, {@linkplain Descriptor#begin entered} by the caller
+     * @param b        its blocking policy
+     * @param op       the system call
+     * @param buf      the bytes to send or the room to receive into: a {@code byte[]} or a {@link MemorySegment}
+     *                 (native or heap); {@code null} for accept
+     * @param off      where they start in {@code buf}
+     * @param len      how many
+     * @param flags    the call's flags
+     * @param peer     the address to send to ({@link Op#SENDTO}), else {@code null}
+     * @param deadline when waiting must end ({@code System.nanoTime()}), 0 for never
+     * @return the frame, still held, with the call's {@link Frame#result} (and for {@link Op#RECVFROM} the
+     *         sender in its address memory): the caller reads it and {@linkplain Frame#release releases} it;
+     *         {@code null} when the call would block in non-blocking mode
+     * @throws IOException the exception of the errno, a timeout, or the closed-socket exception
+     */
+    public static Frame transfer(Descriptor d, Blocking b, Op op, Object buf, long off, long len, int flags,
+                                 SockAddr peer, long deadline) throws IOException {
+        boolean virtual = Thread.currentThread().isVirtual();
+        if (virtual) {
+            b.requireNonBlockingFd(d);
+        }
+        byte[] array = buf instanceof byte[] a ? a : null;
+        MemorySegment seg = buf instanceof MemorySegment s ? s : null;
+        boolean heap = array != null || seg != null && !seg.isNative();
+        if (seg != null && !heap && (off != 0 || len != seg.byteSize())) {
+            seg = seg.asSlice(off, len);
+        }
+        boolean unobservable = op == Op.SENDTO && d.family == Family.UNIX && d.type == SocketType.DGRAM;
+        for (int attempt = 0; ; attempt++) {
+            Frame f = Frame.acquire();
+            int errno;
+            try {
+                MemorySegment nat = heap ? f.buffer(len) : seg;
+                if (heap && op.sends) {
+                    if (array != null) {
+                        MemorySegment.copy(array, (int) off, nat, JAVA_BYTE, 0, (int) len);
+                    } else {
+                        MemorySegment.copy(seg, off, nat, 0, len);
+                    }
+                }
+                int addrLen = peer != null ? f.encode(peer) : 0;
+                boolean inKernel = !virtual && !b.fdNonBlocking();
+                if (inKernel) {
+                    d.addWaiter(f.asWaiter());
+                }
+                long r;
+                try {
+                    r = call(op, f, d.fd, nat, len, flags, addrLen);
+                } finally {
+                    if (inKernel) {
+                        d.removeWaiter(f);
+                    }
+                }
+                if (r >= 0) {
+                    if (!op.sends && op != Op.ACCEPT) {
+                        if (r == 0 && d.isClosed()) {
+                            throw Errors.closed(op.call, d.detail(null)); // the dead socket's end of stream
+                        }
+                        long n = Math.min(r, len);
+                        if (heap && n > 0) {
+                            if (array != null) {
+                                MemorySegment.copy(nat, JAVA_BYTE, 0, array, (int) off, (int) n);
+                            } else {
+                                MemorySegment.copy(nat, 0, seg, off, n);
+                            }
+                        }
+                    }
+                    f.result = r;
+                    return f;
+                }
+                errno = f.errno();
+            } catch (IOException | RuntimeException | Error e) {
+                f.release();
+                throw e;
+            }
+            f.release();
+            if (!again(d, b, op.call, peer, errno, op.events, deadline, b.timeout(), unobservable ? attempt : -1)) {
+                return null;
+            }
+        }
+    }
+
+    private static long call(Op op, Frame f, int fd, MemorySegment buf, long len, int flags, int addrLen) {
+        return switch (op) {
+            case SEND -> Kernel.send(f.capture, fd, buf, len, flags);
+            case SENDTO -> Kernel.sendto(f.capture, fd, buf, len, flags, f.target, addrLen);
+            case RECV -> Kernel.recv(f.capture, fd, buf, len, flags);
+            case RECVFROM -> {
+                f.addrLen.set(JAVA_INT, 0, (int) f.addr.byteSize());
+                yield Kernel.recvfrom(f.capture, fd, buf, len, flags, f.addr, f.addrLen);
+            }
+            case ACCEPT -> Kernel.accept4(f.capture, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+        };
+    }
+
+    /**
+     * After a call failed with {@code errno}: retries on {@code EINTR}; on {@code EAGAIN} waits until the call may
+     * succeed (or returns {@code false}: would block, in non-blocking mode); throws for anything else, and for a
+     * socket closed meanwhile.
+     *
+     * @param backoff the attempt number when readiness cannot be observed (retry at growing intervals), else -1
+     * @return {@code true} to try again, {@code false} when the call would block in non-blocking mode
+     */
+    static boolean again(Descriptor d, Blocking b, String call, Object target, int errno, int events, long deadline,
+                         long timeout, int backoff) throws IOException {
+        if (d.isClosed()) {
+            throw Errors.closed(call, d.detail(target));
+        }
+        if (errno == EINTR) {
+            return true;
+        }
+        if (errno != EAGAIN) {
+            throw Errors.of(call, d.detail(target), errno, d.type == SocketType.DGRAM);
+        }
+        if (!b.blocking()) {
+            return false;
+        }
+        await(d, call, target, events, deadline, timeout, backoff);
+        return true;
+    }
+
+    /**
+     * Waits until the descriptor may be ready for {@code events}, the deadline passes (a timeout exception), the
+     * descriptor is closed (the closed-socket exception) or a virtual thread is interrupted.
+     */
+    static void await(Descriptor d, String call, Object target, int events, long deadline, long timeout,
+                      int backoff) throws IOException {
+        long left = deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+        if (left <= 0) {
+            throw Errors.timedOut(call, d.detail(target), timeout);
+        }
+        Thread me = Thread.currentThread();
+        if (me.isVirtual() && me.isInterrupted()) {
+            throw new InterruptedIOException(call + "(" + d.detail(target) + "): interrupted while waiting");
+        }
+        Object waiter = me.isVirtual() ? me : Frame.acquire().asWaiter(); // a platform thread's frame is its own
+        d.addWaiter(waiter);
+        try {
+            if (d.isClosed()) {
+                throw Errors.closed(call, d.detail(target));
+            }
+            if (backoff >= 0) {
+                LockSupport.parkNanos(Math.min(left, 50_000L << Math.min(backoff, 9))); // 50 µs doubling to ~25 ms
+            } else if (me.isVirtual()) {
+                Poller.of(events).await(d.fd, deadline);
+            } else {
+                poll(d, call, target, events, deadline == 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+            }
+        } catch (IOException e) {
+            throw d.isClosed() ? Errors.closed(call, d.detail(target)) : e;
+        } finally {
+            d.removeWaiter(waiter);
+        }
+        if (d.isClosed()) {
+            throw Errors.closed(call, d.detail(target));
+        }
+    }
+
+    /**
+     * {@code poll(2)} on the descriptor alone for up to {@code millis} (-1: no limit).
+     *
+     * @return whether it is ready
+     */
+    static boolean poll(Descriptor d, String call, Object target, int events, int millis) throws IOException {
+        Frame f = Frame.acquire();
+        try {
+            pollfd.fd(f.pollfd, d.fd);
+            pollfd.events(f.pollfd, (short) events);
+            pollfd.revents(f.pollfd, (short) 0);
+            int r = Kernel.poll(f.capture, f.pollfd, 1, millis);
+            if (r < 0 && f.errno() != EINTR) {
+                throw Errors.of("poll", d.detail(target), f.errno(), false);
+            }
+            return r > 0;
+        } finally {
+            f.release();
+        }
+    }
+}

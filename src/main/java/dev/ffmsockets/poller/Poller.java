@@ -1,0 +1,284 @@
+package dev.ffmsockets.poller;
+
+import dev.ffmsockets.ErrnoSocketException;
+import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.posix.Posix;
+import dev.ffmsockets.raw.epoll_event;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+import static dev.ffmsockets.posix.Posix.*;
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * Where a virtual thread waits for its socket to become ready instead of blocking in a system call (which would
+ * hold its carrier): it parks, unmounting from the carrier, and is unparked when epoll reports the descriptor
+ * ready.
+ *
+ * <p>Three epoll instances, made on first use: one for sockets waiting to read, one for sockets waiting to write,
+ * and a master. The read and write pollers run on virtual threads, so that polling takes turns with the threads
+ * it serves on the same carriers instead of handing each event across OS threads: each polls without waiting
+ * ({@code epoll_wait} with timeout 0), unparks the threads whose descriptors are ready, yields, and polls again;
+ * when nothing is ready it parks itself in the master, a daemon platform thread asleep in {@code epoll_wait} on
+ * the two pollers' own epoll descriptors. Nothing spins: a poller with no events sleeps. If they cannot be made
+ * (say {@code epoll_create1} fails with {@code EMFILE}), the call that needed them fails with that errno and the
+ * next use tries again.
+ *
+ * <p>A waiting thread records itself for its descriptor, arms a one-shot registration ({@code EPOLL_CTL_MOD}, or
+ * {@code EPOLL_CTL_ADD} the first time) with event memory of the poller's own, and parks; it removes itself when
+ * it wakes, for whatever reason (ready, timed out, interrupted, or unparked by a close). The registration goes with
+ * the descriptor when the socket is released. The pollers never call user code and need no wake-up descriptor:
+ * another thread's {@code epoll_ctl} takes effect at once, and arming a descriptor that is already ready reports
+ * it at once.
+ */
+public final class Poller {
+
+    private static final int BATCH = 256;
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(groupElement("errno")).withInvokeExactBehavior();
+
+    private static final Object STARTING = new Object();
+    private static volatile Poller master, readers, writers;
+
+    /** An epoll_event to arm a registration with, and where epoll_ctl's errno goes. */
+    private static final Pool<MemorySegment> ARMING =
+            new Pool<>(() -> Arena.ofAuto().allocate(CAPTURE.byteSize() + epoll_event.sizeof(), 8));
+
+    private final String name;
+    private final int interest;
+    private final int epfd;
+    /** Descriptor to the thread waiting for it, or to a {@code Thread[]} when several wait for the same one. */
+    private final ConcurrentHashMap<Integer, Object> waiters = new ConcurrentHashMap<>();
+
+    private Poller(String name, int interest) throws IOException {
+        this.name = name;
+        this.interest = interest | EPOLLONESHOT;
+        MemorySegment capture = Arena.ofAuto().allocate(CAPTURE);
+        epfd = Kernel.epoll_create1(capture, EPOLL_CLOEXEC);
+        if (epfd < 0) {
+            throw failure("epoll_create1", (int) ERRNO.get(capture, 0L));
+        }
+    }
+
+    /**
+     * The poller for {@code POLLIN} or {@code POLLOUT}, started if it is not yet.
+     *
+     * @param events {@code POLLIN} or {@code POLLOUT}
+     * @return the poller
+     * @throws IOException if it cannot be started ({@code EMFILE}, ...); the next call tries again
+     */
+    public static Poller of(int events) throws IOException {
+        Poller p = events == POLLIN ? readers : writers;
+        return p != null ? p : start(events == POLLIN);
+    }
+
+    private static Poller start(boolean read) throws IOException {
+        synchronized (STARTING) {
+            if (master == null) {
+                Poller m = new Poller("master", EPOLLIN);
+                startThread(m, () -> Thread.ofPlatform().daemon().name("ffm-sockets-master-poller").unstarted(m::sleepAndWake));
+                master = m;
+            }
+            Poller p = read ? readers : writers;
+            if (p == null) {
+                Poller q = p = new Poller(read ? "read" : "write", read ? EPOLLIN | EPOLLRDHUP : EPOLLOUT);
+                startThread(q, () -> Thread.ofVirtual().name("ffm-sockets-" + q.name + "-poller").unstarted(q::pollAndYield));
+                if (read) {
+                    readers = p;
+                } else {
+                    writers = p;
+                }
+            }
+            return p;
+        }
+    }
+
+    /** Starts a poller's thread; if that fails, its epoll descriptor is closed and the failure passed on. */
+    private static void startThread(Poller p, java.util.function.Supplier<Thread> thread) {
+        try {
+            thread.get().start();
+        } catch (RuntimeException | Error e) {
+            Kernel.close(Arena.ofAuto().allocate(CAPTURE), p.epfd);
+            throw e;
+        }
+    }
+
+    /**
+     * Parks the calling thread until {@code fd} may be ready, the deadline ({@code System.nanoTime()}, 0 for none)
+     * passes, or the thread is unparked or interrupted. The caller tries its call again and comes back here if it
+     * would still block; a wake-up without readiness is harmless.
+     *
+     * @param fd       the descriptor
+     * @param deadline when to stop waiting, 0 for never
+     * @throws IOException if the registration fails ({@code epoll_ctl})
+     */
+    public void await(int fd, long deadline) throws IOException {
+        Thread me = Thread.currentThread();
+        Integer key = fd;
+        if (waiters.putIfAbsent(key, me) != null) {
+            waiters.compute(key, (k, v) -> v == null ? me : join(v, me));
+        }
+        try {
+            arm(fd);
+            if (deadline == 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, deadline - System.nanoTime());
+            }
+        } finally {
+            if (!waiters.remove(key, me)) {
+                waiters.computeIfPresent(key, (k, v) -> leave(v, me));
+            }
+        }
+    }
+
+    private static Object join(Object v, Thread t) {
+        Thread[] all = v instanceof Thread one ? new Thread[] {one} : (Thread[]) v;
+        Thread[] more = Arrays.copyOf(all, all.length + 1);
+        more[all.length] = t;
+        return more;
+    }
+
+    private static Object leave(Object v, Thread t) {
+        if (v == t) {
+            return null;
+        }
+        if (!(v instanceof Thread[] all)) {
+            return v;
+        }
+        Thread[] rest = Arrays.stream(all).filter(x -> x != t).toArray(Thread[]::new);
+        return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
+    }
+
+    /** Arms the one-shot registration of {@code fd}: modify it, or add it if epoll does not have it. */
+    private void arm(int fd) throws IOException {
+        MemorySegment m = ARMING.take();
+        try {
+            MemorySegment capture = m.asSlice(0, CAPTURE.byteSize());
+            MemorySegment e = m.asSlice(CAPTURE.byteSize(), epoll_event.sizeof());
+            epoll_event.events(e, interest);
+            e.set(JAVA_LONG_UNALIGNED, epoll_event.data$offset(), fd);
+            if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_MOD, fd, e) == 0) {
+                return;
+            }
+            int error = (int) ERRNO.get(capture, 0L);
+            if (error == ENOENT) {
+                if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_ADD, fd, e) == 0) {
+                    return;
+                }
+                error = (int) ERRNO.get(capture, 0L);
+                if (error == EEXIST && Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_MOD, fd, e) == 0) {
+                    return; // another thread added it meanwhile
+                }
+                error = (int) ERRNO.get(capture, 0L);
+            }
+            throw failure("epoll_ctl", fd, error);
+        } finally {
+            ARMING.give(m);
+        }
+    }
+
+    private void unparkAll(int fd) {
+        Object v = waiters.remove(fd);
+        if (v instanceof Thread one) {
+            LockSupport.unpark(one);
+        } else if (v instanceof Thread[] all) {
+            for (Thread t : all) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /** Waits for events (timeout 0: returns at once) and unparks their threads; the count, or -1 and errno. */
+    private int poll(MemorySegment capture, MemorySegment events, int timeout) {
+        int n = Kernel.epoll_wait(capture, epfd, events, BATCH, timeout);
+        for (int i = 0; i < n; i++) {
+            unparkAll((int) events.get(JAVA_LONG_UNALIGNED, i * epoll_event.sizeof() + epoll_event.data$offset()));
+        }
+        return n;
+    }
+
+    /** The read and write pollers: poll without waiting, unpark, yield; park in the master when idle. */
+    private void pollAndYield() {
+        MemorySegment capture = Arena.ofAuto().allocate(CAPTURE);
+        MemorySegment events = Arena.ofAuto().allocate(epoll_event.layout(), BATCH);
+        for (;;) {
+            int n = poll(capture, events, 0);
+            if (n > 0) {
+                Thread.yield();
+            } else if (n == 0) {
+                try {
+                    master.await(epfd, 0);
+                } catch (IOException e) {
+                    failed("parking in the master poller", e);
+                }
+            } else if ((int) ERRNO.get(capture, 0L) != EINTR) {
+                failed("epoll_wait", failure("epoll_wait", (int) ERRNO.get(capture, 0L)));
+            }
+        }
+    }
+
+    /** The master: sleeps in epoll_wait until a poller's epoll has events, and unparks that poller. */
+    private void sleepAndWake() {
+        MemorySegment capture = Arena.ofAuto().allocate(CAPTURE);
+        MemorySegment events = Arena.ofAuto().allocate(epoll_event.layout(), BATCH);
+        for (;;) {
+            if (poll(capture, events, -1) < 0 && (int) ERRNO.get(capture, 0L) != EINTR) {
+                failed("epoll_wait", failure("epoll_wait", (int) ERRNO.get(capture, 0L)));
+            }
+        }
+    }
+
+    /** A poller cannot throw to anyone: it reports the failure and carries on. */
+    private void failed(String what, IOException e) {
+        System.err.println("ffm-sockets " + name + " poller: " + what + ": " + e.getMessage());
+        LockSupport.parkNanos(10_000_000); // do not flood if the failure repeats
+    }
+
+    private IOException failure(String call, int errno) {
+        return failure(call, -1, errno);
+    }
+
+    private IOException failure(String call, int fd, int errno) {
+        String name = Posix.errnoName(errno);
+        return new ErrnoSocketException(call + "(" + (fd >= 0 ? "fd " + fd + ", " : "") + this.name + " poller): "
+                + Posix.strerror(errno) + " (" + (name != null ? name : "errno " + errno) + ")", errno, call);
+    }
+
+    /** {@return how many threads wait in this poller now (for tests and diagnostics)} */
+    public int waiting() {
+        return waiters.values().stream().mapToInt(v -> v instanceof Thread[] all ? all.length : 1).sum();
+    }
+
+    /** {@return how many threads wait in the read poller and the write poller together} */
+    public static int waitingInAll() {
+        Poller r = readers, w = writers;
+        return (r != null ? r.waiting() : 0) + (w != null ? w.waiting() : 0);
+    }
+
+    /**
+     * Whether {@code thread} is recorded as waiting for {@code fd} in the read or the write poller (for tests).
+     *
+     * @param thread a thread
+     * @param fd     a descriptor
+     * @return whether it waits there
+     */
+    public static boolean isWaiting(Thread thread, int fd) {
+        Poller r = readers, w = writers;
+        return r != null && r.holds(fd, thread) || w != null && w.holds(fd, thread);
+    }
+
+    private boolean holds(int fd, Thread t) {
+        Object v = waiters.get(fd);
+        return v == t || v instanceof Thread[] all && Arrays.asList(all).contains(t);
+    }
+}

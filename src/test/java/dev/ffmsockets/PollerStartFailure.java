@@ -1,0 +1,86 @@
+package dev.ffmsockets;
+
+import dev.ffmsockets.poller.Poller;
+import dev.ffmsockets.posix.Posix;
+import dev.ffmsockets.raw.rlimit;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static dev.ffmsockets.posix.Posix.*;
+
+/**
+ * The process of {@link PollerStartTest}: the first wait of a virtual thread needs the pollers, whose epoll
+ * instances cannot be made because the process has no descriptor left (its soft limit lowered to the lowest free
+ * number). Prints what that call threw, what close did, and what the next wait does once descriptors are free.
+ */
+public final class PollerStartFailure {
+
+    private PollerStartFailure() {
+    }
+
+    private static CompletableFuture<Object> recvOnVirtualThread(Socket s) {
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                outcome.complete("received " + s.recv(new byte[8]));
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        return outcome;
+    }
+
+    public static void main(String[] args) throws Exception {
+        // every class the calls below load, loaded while files can still be opened (the tests run from a folder of
+        // classes, where loading a class opens a file; from a jar, which stays open, it would not)
+        Class.forName(Poller.class.getName());
+        for (String f : new String[] {"epoll_create1", "epoll_ctl", "epoll_wait", "close", "strerror"}) {
+            Class.forName("dev.ffmsockets.kernel.Kernel$H_" + f);
+        }
+        try (Socket.Pair warm = Socket.pair(Family.UNIX, SocketType.STREAM)) {
+            warm.second().send(new byte[1]);
+            System.out.println("warm-up: " + recvOnVirtualThread(warm.first()).get(10, TimeUnit.SECONDS));
+            warm.first().setTimeout(java.time.Duration.ofMillis(1));
+            try {
+                warm.first().recv(new byte[1]); // a platform thread's wait, and its exception, without the pollers
+            } catch (java.net.SocketTimeoutException expected) {
+                // loaded
+            }
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment saved = rlimit.allocate(arena), low = rlimit.allocate(arena);
+            getrlimit(RLIMIT_NOFILE, saved);
+            Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM);
+            int free = Posix.dup(0); // the lowest free descriptor number: every one below it is in use
+            Posix.close(free);
+            rlimit.rlim_cur(low, free);
+            rlimit.rlim_max(low, rlimit.rlim_max(saved));
+            setrlimit(RLIMIT_NOFILE, low);
+            Object first = recvOnVirtualThread(p.first()).get(10, TimeUnit.SECONDS);
+            System.out.println("first wait: " + (first instanceof ErrnoException e
+                    ? first.getClass().getSimpleName() + " " + e.errnoName() + " " + ((Throwable) first).getMessage()
+                    : first));
+            try {
+                p.close();
+                System.out.println("close: returned");
+            } catch (Throwable t) {
+                System.out.println("close: threw " + t);
+            }
+            setrlimit(RLIMIT_NOFILE, saved);
+            int after = Posix.dup(0);
+            Posix.close(after);
+            System.out.println("descriptors released: " + (after < free));
+            try (Socket.Pair q = Socket.pair(Family.UNIX, SocketType.STREAM)) {
+                CompletableFuture<Object> second = recvOnVirtualThread(q.first());
+                while (Poller.waitingInAll() == 0 && !second.isDone()) {
+                    Thread.onSpinWait();
+                }
+                q.second().send(new byte[3]);
+                System.out.println("second wait: " + second.get(10, TimeUnit.SECONDS));
+            }
+        }
+    }
+}
