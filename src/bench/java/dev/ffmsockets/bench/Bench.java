@@ -11,25 +11,35 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What {@code scripts/bench} runs: every workload in C (native/bench/bench.c) and in each Java implementation
- * (JMH), in one run, on the same CPU, then the results as JSON, a Markdown table and an SVG chart of the ratios
- * to C, and the verdict on each target.
+ * (JMH), then the results as JSON, a Markdown report and an SVG chart, with the verdict on each target.
  *
- * <p>usage: Bench [--quick] C-HARNESS OUTPUT-DIR
+ * <p>The method: C and Java are measured in windows of the same length, interleaved. For each workload one C
+ * harness is set up and warmed up; then each Java implementation runs in a JMH fork of its own, warmed up at least
+ * 4 s, and before each of its measured iterations the fork waits while a window of C is measured ({@link Pairing}).
+ * Every Java window thus has a C window measured just before it, and its ratio to that window is one pair: drift
+ * of the host moves both. Ratios are the medians of the pairs, with a bootstrap interval; W5 (no C) interleaves its
+ * implementations window by window instead. The steal time of CPU 0 is read around every window.
+ *
+ * <p>usage: Bench [--quick] [--only=W1,...] C-HARNESS OUTPUT-DIR
  */
 public final class Bench {
 
@@ -52,29 +62,53 @@ public final class Bench {
         }
     }
 
-    /** The measurements of one implementation on one workload (all repetitions), and what goes with them. */
-    record Row(Workload w, String impl, List<Double> values, Double p50Nanos, Double p99Nanos, Double bytesPerOp) {
+    /**
+     * The windows of one implementation on one workload, in the order measured, each beside the window of its
+     * baseline measured next to it (C's; for W5 none, the implementations' own windows are interleaved), the steal
+     * time of each, and what goes with them.
+     */
+    record Row(Workload w, String impl, List<Double> values, List<Double> beside, List<Double> steal, Double p50Nanos,
+               Double p99Nanos, Double bytesPerOp, Memory memory) {
         double median() {
             return Stats.median(values);
         }
 
-        double min() {
-            return values.stream().mapToDouble(d -> d).min().orElse(Double.NaN);
+        /** The paired ratios to C: each window over the C window measured just before it. */
+        double[] ratiosToC() {
+            double[] r = new double[values.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = values.get(i) / beside.get(i);
+            }
+            return r;
         }
 
-        double max() {
-            return values.stream().mapToDouble(d -> d).max().orElse(Double.NaN);
+        Row withAllocation(Double b) {
+            return new Row(w, impl, values, beside, steal, p50Nanos, p99Nanos, b, memory);
         }
     }
 
-    record Settings(boolean quick, int forks, int warmups, TimeValue warmupTime, int iterations, TimeValue iterationTime,
-                    int cRuns, double cSeconds, double cWarmup) {
+    /** W5: what one more connection costs the server, in bytes: resident memory, native memory (NMT), heap. */
+    record Memory(double rss, double nativeMemory, double heap) {
+    }
+
+    /** How long the windows are, how many pairs, how long a JMH fork warms up. */
+    record Settings(boolean quick, int pairs, double window, int warmups, double warmupSeconds, double cWarmup) {
+        String describe() {
+            return String.format(Locale.ROOT, "%s run: %d windows of %.1f s per implementation, each paired with a C "
+                            + "window of the same length measured just before it; every JMH fork warmed up %d × %.0f s, "
+                            + "the C harness %.0f s once per workload", quick ? "quick" : "full", pairs, window, warmups,
+                    warmupSeconds, cWarmup);
+        }
     }
 
     static final String C = "C";
+    static final Settings FULL = new Settings(false, 9, 1.0, 4, 1.0, 1.0);
+    static final Settings QUICK = new Settings(true, 7, 0.5, 4, 1.0, 1.0);
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
+        List<String> only = Arrays.stream(args).filter(a -> a.startsWith("--only=")).flatMap(a -> Arrays.stream(a.substring(7).split(",")))
+                .toList(); // for working on one workload: --only=W1,W5
         List<String> rest = Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
         if (rest.size() != 2) {
             System.err.println("usage: Bench [--quick] C-HARNESS OUTPUT-DIR");
@@ -82,61 +116,41 @@ public final class Bench {
         }
         Path harness = Path.of(rest.get(0));
         Path out = Files.createDirectories(Path.of(rest.get(1)));
-        Settings s = quick
-                ? new Settings(true, 1, 1, TimeValue.milliseconds(400), 2, TimeValue.milliseconds(300), 2, 0.5, 0.2)
-                : new Settings(false, 3, 4, TimeValue.seconds(1), 3, TimeValue.seconds(1), 5, 3.0, 1.0);
-        // the allocation pass: long enough for the JIT to compile the path (escape analysis included)
-        Settings gcSettings = quick
-                ? new Settings(true, 1, 3, TimeValue.milliseconds(400), 3, TimeValue.milliseconds(400), 0, 0, 0)
-                : new Settings(false, 1, 3, TimeValue.seconds(1), 3, TimeValue.seconds(1), 0, 0, 0);
-        List<String> allocImpls = quick
-                ? List.of("c-style-native", "c-style-heap", "safe-array", "safe-direct-buffer", "safe-segment")
-                : List.of(Conn.STREAM_IMPLS);
-
-        List<Workload> workloads = new ArrayList<>();
-        for (String t : new String[] {"tcp", "unix"}) {
-            for (int size : quick ? new int[] {1} : new int[] {1, 1024}) {
-                workloads.add(new Workload("W1", "ping-pong", t, size, "round trips/s"));
-            }
-        }
-        for (String t : new String[] {"tcp", "unix"}) {
-            workloads.add(new Workload("W2", "bulk, 64 KiB writes", t, 65536, "GB/s"));
-        }
-        workloads.add(new Workload("W3", "UDP request/response", "udp", 64, "round trips/s"));
-        workloads.add(new Workload("W3", "UDP one way (received)", "udp", 64, "datagrams/s"));
-        for (String t : new String[] {"tcp", "unix"}) {
-            workloads.add(new Workload("W4", "connect + accept + close", t, 0, "connections/s"));
-        }
-        for (int n : quick ? new int[] {100, 1000} : new int[] {100, 1000, 10_000}) {
-            workloads.add(new Workload("W5", "virtual threads, 1-byte ping-pong", "tcp", n, "round trips/s"));
-        }
-
-        int total = workloads.stream().mapToInt(w -> impls(w).size() + (w.id().equals("W5") ? 0 : 1)).sum();
+        Settings s = quick ? QUICK : FULL;
+        List<Workload> workloads = workloads(quick).stream().filter(w -> only.isEmpty() || only.contains(w.id())).toList();
+        int total = workloads.stream().mapToInt(w -> impls(w, quick).size()).sum();
         System.out.println("Machine: " + Environment.describe());
-        System.out.println(total + " measurements, then the allocation of " + allocImpls.size() + " implementations; "
-                + (quick ? "quick settings" : "full settings") + "; every process pinned to CPU 0.");
+        System.out.println(total + " implementations × workloads; " + s.describe() + "; every process pinned to CPU 0.");
         Progress progress = new Progress(total);
         List<Row> rows = new ArrayList<>();
         for (Workload w : workloads) {
             if (w.id().equals("W5")) {
-                for (String impl : impls(w)) {
-                    rows.add(progress.report(w, impl, manyConnections(w, impl, s)));
-                }
+                rows.addAll(ManyConnectionsRun.measure(w, impls(w, quick), s, progress));
                 continue;
             }
-            rows.add(progress.report(w, C, c(harness, w, s)));
-            for (String impl : impls(w)) {
-                rows.add(progress.report(w, impl, jmh(w, impl, s, false)));
+            List<Double> cWindows = new ArrayList<>(), cSteal = new ArrayList<>();
+            try (CHarness c = new CHarness(harness, cName(w), w.transport(), w.size(), s.cWarmup())) {
+                for (String impl : impls(w, quick)) {
+                    Row r = jmh(w, impl, s, c, cWindows, cSteal);
+                    rows.add(r);
+                    progress.report(r);
+                }
+                double[] p = w.id().equals("W1") ? c.percentiles() : null;
+                rows.add(new Row(w, C, cWindows, cWindows, cSteal, p == null ? null : p[0], p == null ? null : p[1], null, null));
             }
         }
         System.out.println();
-        System.out.println("Allocation on the steady path (JMH gc profiler, W1 ping-pong tcp 1 B):");
+        System.out.println("Allocation on the steady path (JMH gc profiler):");
+        List<String> allocated = List.of("c-style-native", "c-style-heap", "safe-array", "safe-heap-buffer",
+                "safe-direct-buffer", "safe-segment");
         List<Row> withAlloc = new ArrayList<>();
         for (Row r : rows) {
-            if (r.w().id().equals("W1") && r.w().transport().equals("tcp") && r.w().size() == 1 && allocImpls.contains(r.impl())) {
-                Row a = jmh(r.w(), r.impl(), gcSettings, true);
-                System.out.printf(Locale.ROOT, "  %-20s %8.1f B/op%n", r.impl(), a.bytesPerOp());
-                withAlloc.add(new Row(r.w(), r.impl(), r.values(), r.p50Nanos(), r.p99Nanos(), a.bytesPerOp()));
+            boolean measure = allocated.contains(r.impl()) && (r.w().id().equals("W1") && r.w().transport().equals("tcp")
+                    && r.w().size() == 1 || r.w().name().equals("UDP request/response"));
+            if (measure) {
+                Row a = jmh(r.w(), r.impl(), s, null, null, null);
+                System.out.printf(Locale.ROOT, "  %-6s %-22s %-20s %8.1f B/op%n", r.w().id(), r.w().detail(), r.impl(), a.bytesPerOp());
+                withAlloc.add(r.withAllocation(a.bytesPerOp()));
             } else {
                 withAlloc.add(r);
             }
@@ -150,152 +164,155 @@ public final class Bench {
         System.out.println("Wrote " + out.resolve("results.json") + ", results.md and chart.svg");
     }
 
-    /** The Java implementations measured on a workload. */
-    static List<String> impls(Workload w) {
-        return switch (w.id()) {
-            case "W1", "W2" -> Arrays.stream(Conn.STREAM_IMPLS)
-                    .filter(i -> !(w.transport().equals("unix") && i.equals("java.net"))).toList();
-            case "W3" -> List.of(Dgram.IMPLS);
-            case "W5" -> List.of("safe", "java.net", "nio-selector");
-            default -> Arrays.stream(new String[] {"c-style", "safe", "java.net", "nio"})
-                    .filter(i -> !(w.transport().equals("unix") && i.equals("java.net"))).toList();
-        };
-    }
-
-    /** W5: the echo server and the clients of {@link ManyConnections} as two processes, 3 times (quick: once). */
-    static Row manyConnections(Workload w, String impl, Settings s) throws Exception {
-        List<Double> values = new ArrayList<>();
-        // ten thousand virtual threads need a longer warm-up than one thread does
-        int runs = s.quick() ? 1 : 3;
-        double seconds = s.quick() ? 1.0 : 3.0, warmup = s.quick() ? 1.5 : 3.0;
-        List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                ManyConnections.class.getName());
-        for (int i = 0; i < runs; i++) {
-            List<String> server = new ArrayList<>(java);
-            server.addAll(List.of("server", impl, String.valueOf(w.size())));
-            Process sp = new ProcessBuilder(server).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            try {
-                String line = new java.io.BufferedReader(new java.io.InputStreamReader(sp.getInputStream())).readLine();
-                if (line == null || !line.startsWith("listening on port ")) {
-                    throw new IllegalStateException("the W5 server said " + line);
-                }
-                List<String> client = new ArrayList<>(java);
-                client.addAll(List.of("client", impl, line.substring("listening on port ".length()), String.valueOf(w.size()),
-                        String.valueOf(seconds), String.valueOf(warmup)));
-                Process cp = new ProcessBuilder(client).redirectErrorStream(true).start();
-                String out = new String(cp.getInputStream().readAllBytes()).strip();
-                if (cp.waitFor() != 0 || !out.contains("\"rate\"")) {
-                    throw new IllegalStateException("the W5 clients failed: " + out);
-                }
-                values.add(number(out, "rate"));
-            } finally {
-                sp.destroyForcibly();
-                sp.waitFor();
+    static List<Workload> workloads(boolean quick) {
+        List<Workload> workloads = new ArrayList<>();
+        for (String t : new String[] {"tcp", "unix"}) {
+            for (int size : quick ? new int[] {1} : new int[] {1, 1024}) {
+                workloads.add(new Workload("W1", "ping-pong", t, size, "round trips/s"));
             }
         }
-        return new Row(w, impl, values, null, null, null);
+        for (String t : new String[] {"tcp", "unix"}) {
+            workloads.add(new Workload("W2", "bulk, 64 KiB writes", t, 65536, "GB/s"));
+        }
+        workloads.add(new Workload("W3", "UDP request/response", "udp", 64, "round trips/s"));
+        workloads.add(new Workload("W3", "UDP one way, paced by the receiver", "udp", 64, "datagrams/s"));
+        for (String t : new String[] {"tcp", "unix"}) {
+            workloads.add(new Workload("W4", "connect + accept + close", t, 0, "connections/s"));
+        }
+        for (int n : quick ? new int[] {100, 1000} : new int[] {100, 1000, 10_000}) {
+            workloads.add(new Workload("W5", "virtual threads, 1-byte ping-pong", "tcp", n, "round trips/s"));
+        }
+        return workloads;
     }
 
-    /** Runs the C harness {@code cRuns} times. */
-    static Row c(Path harness, Workload w, Settings s) throws IOException, InterruptedException {
-        String name = switch (w.name()) {
+    /** The Java implementations measured on a workload. */
+    static List<String> impls(Workload w, boolean quick) {
+        List<String> all = switch (w.id()) {
+            case "W1", "W2" -> List.of(Conn.STREAM_IMPLS);
+            case "W3" -> List.of(Dgram.IMPLS);
+            case "W5" -> List.of("safe", "java.net", "nio-selector");
+            default -> List.of("c-style", "safe", "java.net", "java.net-ipv4", "nio");
+        };
+        List<String> quickOnes = List.of("c-style-native", "c-style", "safe-array", "safe-heap-buffer", "safe-direct-buffer",
+                "safe-segment", "safe", "java.net", "java.net-ipv4", "nio-direct", "nio", "nio-selector");
+        return all.stream().filter(i -> !(w.transport().equals("unix") && i.startsWith("java.net")))
+                .filter(i -> !quick || quickOnes.contains(i)).toList();
+    }
+
+    private static String cName(Workload w) {
+        return switch (w.name()) {
             case "ping-pong" -> "pingpong";
             case "bulk, 64 KiB writes" -> "bulk";
             case "UDP request/response" -> "udp-rr";
-            case "UDP one way (received)" -> "udp-oneway";
+            case "UDP one way, paced by the receiver" -> "udp-oneway";
             default -> "connect";
         };
-        List<Double> values = new ArrayList<>();
-        Double p50 = null, p99 = null;
-        for (int i = 0; i < s.cRuns(); i++) {
-            Process p = new ProcessBuilder(harness.toString(), name, w.transport(), String.valueOf(w.size()),
-                    String.valueOf(s.cSeconds()), String.valueOf(s.cWarmup())).redirectErrorStream(true).start();
-            String line = new String(p.getInputStream().readAllBytes()).strip();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("the C harness failed: " + line);
-            }
-            double rate = number(line, "rate");
-            values.add(w.id().equals("W2") ? rate * w.size() / 1e9 : rate);
-            if (line.contains("p50_ns")) {
-                p50 = number(line, "p50_ns");
-                p99 = number(line, "p99_ns");
-            }
-        }
-        return new Row(w, C, values, p50, p99, null);
     }
 
-    private static double number(String json, String field) {
-        Matcher m = Pattern.compile("\"" + field + "\":([0-9.]+)").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + field + " in " + json);
-        }
-        return Double.parseDouble(m.group(1));
+    /** Operations per second as the table shows them: GB/s for W2. */
+    static double inUnit(Workload w, double opsPerSecond) {
+        return w.id().equals("W2") ? opsPerSecond * w.size() / 1e9 : opsPerSecond;
     }
 
-    /** Runs one JMH benchmark for one implementation; with {@code gc}, only to read its allocation per operation. */
-    static Row jmh(Workload w, String impl, Settings s, boolean gc) throws Exception {
+    /**
+     * Runs one implementation in a JMH fork. With a C harness, each measured iteration is paired with a C window
+     * measured just before it (added to {@code cWindows}); without one, only the allocation per operation is read.
+     */
+    static Row jmh(Workload w, String impl, Settings s, CHarness c, List<Double> cWindows, List<Double> cSteal)
+            throws Exception {
         String method = switch (w.name()) {
             case "ping-pong" -> StreamBench.class.getName() + ".pingPong";
             case "bulk, 64 KiB writes" -> StreamBench.class.getName() + ".bulk";
             case "UDP request/response" -> DatagramBench.class.getName() + ".requestResponse";
-            case "UDP one way (received)" -> DatagramBench.class.getName() + ".oneWay";
+            case "UDP one way, paced by the receiver" -> DatagramBench.class.getName() + ".oneWay";
             default -> ConnectBench.class.getName() + ".connectAcceptClose";
         };
-        ChainedOptionsBuilder o = new OptionsBuilder().include("^" + Pattern.quote(method) + "$")
-                .param("impl", impl)
-                .forks(s.forks()).warmupIterations(s.warmups()).warmupTime(s.warmupTime())
-                .measurementIterations(s.iterations()).measurementTime(s.iterationTime())
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")
-                .shouldFailOnError(true).verbosity(VerboseMode.SILENT);
-        if (!w.id().equals("W3")) {
-            o = o.param("transport", w.transport());
+        boolean gc = c == null;
+        List<String> jvm = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        if (impl.equals("java.net-ipv4")) {
+            jvm.add("-Djava.net.preferIPv4Stack=true"); // the JDK's sockets without the dual-stack IPv6 socket
         }
-        if (w.id().equals("W1")) {
-            o = o.param("size", String.valueOf(w.size()));
-        }
-        if (gc) {
-            // throughput mode: sample mode keeps its samples, which allocates in JMH itself
-            o = o.addProfiler(GCProfiler.class).mode(org.openjdk.jmh.annotations.Mode.Throughput);
-        }
-        Collection<RunResult> results = new Runner(o.build()).run();
-        if (results.size() != 1) {
-            throw new IllegalStateException("expected one result for " + method + " " + impl + ", got " + results.size());
-        }
-        RunResult rr = results.iterator().next();
-        List<Double> values = new ArrayList<>();
-        for (BenchmarkResult br : rr.getBenchmarkResults()) {
-            for (IterationResult ir : br.getIterationResults()) {
-                double score = w.name().startsWith("UDP one way")
-                        ? ir.getSecondaryResults().get("received").getScore()
-                        : ir.getPrimaryResult().getScore();
-                values.add(switch (w.id()) {
-                    case "W1" -> 1e9 / score;              // sample time in ns per round trip
-                    case "W2" -> score * w.size() / 1e9;   // writes per second to GB/s
-                    default -> score;
-                });
+        List<Double> mine = new ArrayList<>(), myC = new ArrayList<>(), mySteal = new ArrayList<>();
+        try (ServerSocket control = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread pairer = null;
+            if (!gc) {
+                jvm.add("-Dffm.bench.pairing=" + control.getLocalPort());
+                pairer = Thread.ofPlatform().start(() -> pair(control, w, c, s, myC, mySteal, cSteal));
             }
-        }
-        Double p50 = null, p99 = null, alloc = null;
-        if (w.id().equals("W1")) {
-            p50 = rr.getPrimaryResult().getStatistics().getPercentile(50);
-            p99 = rr.getPrimaryResult().getStatistics().getPercentile(99);
-        }
-        if (gc) {
-            // the median of the iterations: the last one also holds the trial's tear-down (closing the
-            // connection makes the other thread's exception), which is not the steady path
+            ChainedOptionsBuilder o = new OptionsBuilder().include("^" + Pattern.quote(method) + "$")
+                    .param("impl", impl.equals("java.net-ipv4") ? "java.net" : impl)
+                    .forks(1).warmupIterations(s.warmups()).warmupTime(TimeValue.milliseconds((long) (s.warmupSeconds() * 1000)))
+                    .measurementIterations(gc ? 3 : s.pairs()).measurementTime(TimeValue.milliseconds((long) (s.window() * 1000)))
+                    .jvmArgsAppend(jvm.toArray(String[]::new)).shouldFailOnError(true).verbosity(VerboseMode.SILENT);
+            if (!w.id().equals("W3")) {
+                o = o.param("transport", w.transport());
+            }
+            if (w.id().equals("W1")) {
+                o = o.param("size", String.valueOf(w.size()));
+            }
+            if (gc) {
+                // throughput mode: sample mode keeps its samples, which allocates in JMH itself
+                o = o.addProfiler(GCProfiler.class).mode(org.openjdk.jmh.annotations.Mode.Throughput);
+            }
+            Collection<RunResult> results = new Runner(o.build()).run();
+            if (pairer != null) {
+                pairer.join();
+            }
+            if (results.size() != 1) {
+                throw new IllegalStateException("expected one result for " + method + " " + impl + ", got " + results.size());
+            }
+            RunResult rr = results.iterator().next();
             List<Double> norms = new ArrayList<>();
             for (BenchmarkResult br : rr.getBenchmarkResults()) {
                 for (IterationResult ir : br.getIterationResults()) {
+                    double score = ir.getPrimaryResult().getScore();
+                    mine.add(inUnit(w, w.id().equals("W1") && !gc ? 1e9 / score : score)); // W1: sample time per round trip
                     Result<?> norm = ir.getSecondaryResults().get("gc.alloc.rate.norm");
                     if (norm != null) {
                         norms.add(norm.getScore());
                     }
                 }
             }
-            alloc = Stats.median(norms);
+            if (gc) {
+                return new Row(w, impl, mine, mine, List.of(), null, null, Stats.median(norms), null);
+            }
+            if (mine.size() != myC.size()) {
+                throw new IllegalStateException(impl + ": " + mine.size() + " windows but " + myC.size() + " C windows");
+            }
+            cWindows.addAll(myC);
+            Double p50 = null, p99 = null;
+            if (w.id().equals("W1")) {
+                p50 = rr.getPrimaryResult().getStatistics().getPercentile(50);
+                p99 = rr.getPrimaryResult().getStatistics().getPercentile(99);
+            }
+            return new Row(w, impl, mine, myC, mySteal, p50, p99, null, null);
         }
-        return new Row(w, impl, values, p50, p99, alloc);
+    }
+
+    /**
+     * The driver's side of {@link Pairing}: each time the fork is ready for a measured iteration, one C window;
+     * the steal of CPU 0 read at each turn, for the Java window that just ended and the C window.
+     */
+    private static void pair(ServerSocket control, Workload w, CHarness c, Settings s, List<Double> cWindows,
+                             List<Double> javaSteal, List<Double> cSteal) {
+        try (Socket fork = control.accept();
+             BufferedReader in = new BufferedReader(new InputStreamReader(fork.getInputStream(), StandardCharsets.US_ASCII));
+             PrintWriter out = new PrintWriter(fork.getOutputStream(), true, StandardCharsets.US_ASCII)) {
+            CpuSteal steal = CpuSteal.start();
+            boolean first = true;
+            for (String line; (line = in.readLine()) != null && line.equals("ready"); first = false) {
+                double javaStolen = steal.percentSinceAndRestart();
+                if (!first) {
+                    javaSteal.add(javaStolen);
+                }
+                cWindows.add(inUnit(w, c.window(s.window())));
+                cSteal.add(steal.percentSinceAndRestart());
+                out.println("go");
+            }
+            javaSteal.add(steal.percentSinceAndRestart()); // the last window, to the end of the fork
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Progress lines as the run goes. */
@@ -303,22 +320,18 @@ public final class Bench {
         private final int total;
         private final long start = System.nanoTime();
         private int done;
-        private final Map<String, Double> cMedian = new LinkedHashMap<>();
 
         Progress(int total) {
             this.total = total;
         }
 
-        Row report(Workload w, String impl, Row r) {
+        void report(Row r) {
             done++;
-            if (impl.equals(C)) {
-                cMedian.put(w.key(), r.median());
-            }
-            Double c = cMedian.get(w.key());
+            String vs = r.beside() == r.values() || r.beside().isEmpty() ? ""
+                    : String.format(Locale.ROOT, "  %5.2f× C (median of %d pairs)", Stats.median(r.ratiosToC()), r.values().size());
             System.out.printf(Locale.ROOT, "[%2d/%d %4.0fs] %-4s %-34s %-18s %-20s %14s %s%s%n", done, total,
-                    (System.nanoTime() - start) / 1e9, w.id(), w.name(), w.detail(), impl, Stats.format(r.median()), w.unit(),
-                    c == null ? "" : String.format(Locale.ROOT, "  %5.2f× C", r.median() / c));
-            return r;
+                    (System.nanoTime() - start) / 1e9, r.w().id(), r.w().name(), r.w().detail(), r.impl(),
+                    Stats.format(r.median()), r.w().unit(), vs);
         }
     }
 }

@@ -37,7 +37,7 @@ abstract class Conn implements AutoCloseable {
 
     /** The implementations, as the benchmarks' {@code impl} parameter names them. */
     static final String[] STREAM_IMPLS = {"c-style-native", "c-style-heap", "safe-array", "safe-heap-buffer",
-            "safe-direct-buffer", "safe-segment", "java.net", "nio-direct", "nio-heap"};
+            "safe-direct-buffer", "safe-segment", "safe-heap-segment", "java.net", "nio-direct", "nio-heap"};
 
     protected final int capacity;
 
@@ -90,7 +90,8 @@ abstract class Conn implements AutoCloseable {
         boolean unix = transport.equals("unix");
         return switch (impl) {
             case "c-style-native", "c-style-heap" -> new PosixListener(unix, impl.endsWith("heap"));
-            case "safe-array", "safe-heap-buffer", "safe-direct-buffer", "safe-segment" -> new SafeListener(unix, impl);
+            case "safe-array", "safe-heap-buffer", "safe-direct-buffer", "safe-segment", "safe-heap-segment" ->
+                    new SafeListener(unix, impl);
             case "java.net" -> {
                 if (unix) {
                     throw new IllegalArgumentException("java.net.Socket has no Unix-domain sockets");
@@ -236,7 +237,7 @@ abstract class Conn implements AutoCloseable {
             this.kind = kind;
             array = new byte[capacity];
             buffer = kind.equals("safe-direct-buffer") ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
-            segment = Arena.ofAuto().allocate(capacity);
+            segment = kind.equals("safe-heap-segment") ? MemorySegment.ofArray(new byte[capacity]) : Arena.ofAuto().allocate(capacity);
             if (s.family() != Family.UNIX) {
                 s.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
@@ -246,7 +247,7 @@ abstract class Conn implements AutoCloseable {
         void send(int n) throws IOException {
             switch (kind) {
                 case "safe-array" -> s.sendAll(array, 0, n);
-                case "safe-segment" -> s.sendAll(n == capacity ? segment : segment.asSlice(0, n));
+                case "safe-segment", "safe-heap-segment" -> s.sendAll(n == capacity ? segment : segment.asSlice(0, n));
                 default -> s.sendAll(buffer.clear().limit(n));
             }
         }
@@ -260,7 +261,7 @@ abstract class Conn implements AutoCloseable {
         int recvAt(int off, int n) throws IOException {
             return switch (kind) {
                 case "safe-array" -> s.recv(array, off, n);
-                case "safe-segment" -> (int) s.recv(off == 0 && n == capacity ? segment : segment.asSlice(off, n));
+                case "safe-segment", "safe-heap-segment" -> (int) s.recv(off == 0 && n == capacity ? segment : segment.asSlice(off, n));
                 default -> s.recv(buffer.limit(off + n).position(off));
             };
         }

@@ -51,7 +51,7 @@ public class ConnectBench {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public void connectAcceptClose(Listening l) throws IOException {
+    public void connectAcceptClose(Listening l, Pairing pairing) throws IOException {
         switch (l.listener) {
             case Conn.PosixListener p -> p.cycle();
             case Conn.SafeListener s -> s.cycle();

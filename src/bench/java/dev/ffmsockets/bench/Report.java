@@ -11,20 +11,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The results of one run as JSON, as a Markdown table with the targets' verdicts, and as an SVG chart. */
+/**
+ * The results of one run as JSON, as a Markdown report (tables, the targets' verdicts, and the sentences that sum
+ * them up, all made from the same numbers) and as an SVG chart.
+ */
 final class Report {
 
     private final List<Row> rows;
     private final Settings settings;
     private final String machine;
-    private final Map<String, List<Row>> byWorkload = new LinkedHashMap<>();
+    private final Map<Workload, List<Row>> byWorkload = new LinkedHashMap<>();
 
     Report(List<Row> rows, Settings settings, String machine) {
         this.rows = rows;
         this.settings = settings;
         this.machine = machine;
         for (Row r : rows) {
-            byWorkload.computeIfAbsent(r.w().key() + " " + r.w().name(), k -> new ArrayList<>()).add(r);
+            byWorkload.computeIfAbsent(r.w(), k -> new ArrayList<>()).add(r);
         }
     }
 
@@ -32,36 +35,127 @@ final class Report {
         return rows.stream().filter(r -> r.w().equals(w) && r.impl().equals(impl)).findFirst();
     }
 
-    /** {@code r} against {@code base}: median ratio, and the widest and narrowest ratios the spreads allow. */
-    record Ratio(double median, double low, double high) {
-        static Ratio of(Row r, Row base) {
-            return new Ratio(r.median() / base.median(), r.min() / base.max(), r.max() / base.min());
+    /** A ratio: the median of its pairs, the 95% bootstrap interval of that median, and the pairs' extremes. */
+    record Ratio(double median, double low, double high, double min, double max, int pairs) {
+        static Ratio of(double[] pairs) {
+            double[] interval = Stats.medianInterval(pairs);
+            double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+            for (double p : pairs) {
+                min = Math.min(min, p);
+                max = Math.max(max, p);
+            }
+            return new Ratio(Stats.median(pairs), interval[0], interval[1], min, max, pairs.length);
+        }
+
+        String brief() {
+            return String.format(Locale.ROOT, "%.2f× [%.2f–%.2f]", median, low, high);
         }
     }
 
-    private String settingsLine() {
-        return String.format(Locale.ROOT, "%s run: JMH %d fork%s, %d warm-up iteration%s of %s and %d measured of %s; "
-                        + "C harness %d run%s of %.1f s after %.1f s of warm-up",
-                settings.quick() ? "quick" : "full", settings.forks(), settings.forks() == 1 ? "" : "s", settings.warmups(),
-                settings.warmups() == 1 ? "" : "s", settings.warmupTime(), settings.iterations(), settings.iterationTime(),
-                settings.cRuns(), settings.cRuns() == 1 ? "" : "s", settings.cSeconds(), settings.cWarmup());
+    /**
+     * {@code r} against {@code base}, pair by pair: against C, each window over its C window; against another Java
+     * implementation, each one's ratio to C over the other's, window by window (drift cancels through C); for W5,
+     * which has no C, window over window of the same round.
+     */
+    static Ratio ratio(Row r, Row base) {
+        int n = Math.min(r.values().size(), base.values().size());
+        double[] pairs = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (base.impl().equals(Bench.C)) {
+                pairs[i] = r.values().get(i) / r.beside().get(i);
+            } else if (r.w().id().equals("W5")) {
+                pairs[i] = r.values().get(i) / base.values().get(i);
+            } else {
+                pairs[i] = (r.values().get(i) / r.beside().get(i)) / (base.values().get(i) / base.beside().get(i));
+            }
+        }
+        return Ratio.of(pairs);
+    }
+
+    /** One target: an implementation against a baseline, at least this ratio. */
+    record Target(Workload w, String impl, String base, double threshold) {
+    }
+
+    /** A target's outcome. */
+    record Verdict(Target target, Ratio ratio, String word) {
+    }
+
+    /** The targets of the project's issues, for the workloads and implementations this run measured. */
+    List<Target> targets() {
+        List<Target> t = new ArrayList<>();
+        for (Workload w : byWorkload.keySet()) {
+            List<String[]> specs = switch (w.id()) {
+                case "W1" -> List.of(new String[] {"c-style-native", "C", "0.97"}, new String[] {"safe-array", "C", "0.95"},
+                        new String[] {"safe-heap-buffer", "C", "0.95"}, new String[] {"safe-direct-buffer", "C", "0.95"},
+                        new String[] {"safe-segment", "C", "0.95"}, new String[] {"safe-heap-segment", "C", "0.95"},
+                        new String[] {"c-style-native", "java.net", "1.0"}, new String[] {"safe-array", "java.net", "1.0"},
+                        new String[] {"c-style-native", "nio-direct", "1.0"}, new String[] {"safe-array", "nio-direct", "1.0"});
+                case "W2" -> List.of(new String[] {"c-style-native", "C", "0.95"}, new String[] {"safe-array", "C", "0.95"},
+                        new String[] {"safe-heap-buffer", "C", "0.95"}, new String[] {"safe-heap-segment", "C", "0.95"},
+                        new String[] {"safe-direct-buffer", "C", "0.95"}, new String[] {"safe-segment", "C", "0.95"},
+                        new String[] {"safe-segment", "java.net", "1.15"}, new String[] {"safe-direct-buffer", "java.net", "1.15"});
+                case "W3" -> List.of(new String[] {"c-style-native", "C", "0.95"}, new String[] {"safe-array", "C", "0.95"},
+                        new String[] {"safe-direct-buffer", "C", "0.95"}, new String[] {"safe-segment", "C", "0.95"},
+                        new String[] {"c-style-native", "nio-direct", "1.0"}, new String[] {"safe-segment", "nio-direct", "1.0"});
+                case "W4" -> List.of(new String[] {"c-style", "C", "0.95"}, new String[] {"safe", "C", "0.95"},
+                        new String[] {"c-style", "java.net", "1.2"}, new String[] {"safe", "java.net", "1.2"},
+                        new String[] {"c-style", "java.net-ipv4", "1.2"}, new String[] {"safe", "java.net-ipv4", "1.2"});
+                default -> w.size() <= 1000
+                        ? List.of(new String[] {"safe", "java.net", "1.0"}, new String[] {"safe", "nio-selector", "1.0"})
+                        : List.<String[]>of(new String[] {"safe", "java.net", "1.0"});
+            };
+            for (String[] s : specs) {
+                if (find(w, s[0]).isPresent() && find(w, s[1]).isPresent()) {
+                    t.add(new Target(w, s[0], s[1], Double.parseDouble(s[2])));
+                }
+            }
+        }
+        return t;
+    }
+
+    List<Verdict> verdicts() {
+        List<Verdict> v = new ArrayList<>();
+        for (Target t : targets()) {
+            Ratio r = ratio(find(t.w(), t.impl()).orElseThrow(), find(t.w(), t.base()).orElseThrow());
+            v.add(new Verdict(t, r, Stats.verdict(r.median(), r.low(), r.high(), t.threshold())));
+        }
+        return v;
+    }
+
+    private static String steal(Row r) {
+        return r.steal().isEmpty() ? "" : String.format(Locale.ROOT, "%.1f", r.steal().stream().mapToDouble(d -> d).max().orElse(0));
     }
 
     String json() {
         StringBuilder s = new StringBuilder("{\n  \"machine\": \"" + esc(machine) + "\",\n  \"settings\": \""
-                + esc(settingsLine()) + "\",\n  \"placement\": \"every process pinned to CPU 0 (taskset -c 0)\",\n  \"results\": [\n");
+                + esc(settings.describe()) + "\",\n  \"placement\": \"every process pinned to CPU 0 (taskset -c 0)\",\n  \"results\": [\n");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             s.append(String.format(Locale.ROOT, "    {\"workload\": \"%s\", \"name\": \"%s\", \"transport\": \"%s\", \"size\": %d, "
-                            + "\"impl\": \"%s\", \"unit\": \"%s\", \"median\": %.3f, \"min\": %.3f, \"max\": %.3f, \"values\": %s%s%s%s}%s%n",
-                    r.w().id(), esc(r.w().name()), r.w().transport(), r.w().size(), r.impl(), r.w().unit(), r.median(), r.min(),
-                    r.max(), r.values().stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList(),
+                            + "\"impl\": \"%s\", \"unit\": \"%s\", \"median\": %.3f, \"windows\": %s, \"c_beside\": %s, \"steal_pct\": %s%s%s%s%s}%s%n",
+                    r.w().id(), esc(r.w().name()), r.w().transport(), r.w().size(), r.impl(), r.w().unit(), r.median(),
+                    numbers(r.values()), numbers(r.beside()), numbers(r.steal()),
                     r.p50Nanos() == null ? "" : String.format(Locale.ROOT, ", \"p50_ns\": %.0f", r.p50Nanos()),
                     r.p99Nanos() == null ? "" : String.format(Locale.ROOT, ", \"p99_ns\": %.0f", r.p99Nanos()),
                     r.bytesPerOp() == null ? "" : String.format(Locale.ROOT, ", \"bytes_per_op\": %.1f", r.bytesPerOp()),
+                    r.memory() == null ? "" : String.format(Locale.ROOT, ", \"per_connection\": {\"rss\": %.0f, \"native\": %.0f, \"heap\": %.0f}",
+                            r.memory().rss(), r.memory().nativeMemory(), r.memory().heap()),
                     i + 1 < rows.size() ? "," : ""));
         }
+        s.append("  ],\n  \"verdicts\": [\n");
+        List<Verdict> verdicts = verdicts();
+        for (int i = 0; i < verdicts.size(); i++) {
+            Verdict v = verdicts.get(i);
+            s.append(String.format(Locale.ROOT, "    {\"workload\": \"%s %s\", \"impl\": \"%s\", \"base\": \"%s\", \"threshold\": %.2f, "
+                            + "\"median\": %.3f, \"low\": %.3f, \"high\": %.3f, \"verdict\": \"%s\"}%s%n",
+                    v.target().w().id(), esc(v.target().w().detail()), v.target().impl(), v.target().base(), v.target().threshold(),
+                    v.ratio().median(), v.ratio().low(), v.ratio().high(), v.word(), i + 1 < verdicts.size() ? "," : ""));
+        }
         return s.append("  ]\n}\n").toString();
+    }
+
+    private static String numbers(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList().toString();
     }
 
     private static String esc(String s) {
@@ -71,71 +165,119 @@ final class Report {
     String markdown() {
         StringBuilder s = new StringBuilder();
         s.append("Machine: ").append(machine).append(".  \n");
-        s.append("Placement: every process (the C harness and each JMH fork, both ends of each connection) pinned to CPU 0.  \n");
-        s.append("Settings: ").append(settingsLine()).append(". Median of all measured iterations, spread min–max; ")
-                .append("ratios are of medians, measured in the same run.\n\n");
-        s.append("| workload | implementation | median | spread | unit | vs C | vs java.net | RTT p50 / p99 µs | alloc B/op |\n");
-        s.append("|---|---|---:|---:|---|---:|---:|---:|---:|\n");
-        for (List<Row> group : byWorkload.values()) {
-            Optional<Row> c = group.stream().filter(r -> r.impl().equals(Bench.C)).findFirst();
-            Optional<Row> net = group.stream().filter(r -> r.impl().equals("java.net")).findFirst();
-            for (Row r : group) {
-                s.append(String.format(Locale.ROOT, "| %s %s %s | %s | %s | %s–%s | %s | %s | %s | %s | %s |%n",
-                        r.w().id(), r.w().name(), r.w().detail(),
-                        r.impl(), Stats.format(r.median()), Stats.format(r.min()), Stats.format(r.max()), r.w().unit(),
-                        c.map(x -> String.format(Locale.ROOT, "%.2f", r.median() / x.median())).orElse("–"),
-                        net.map(n -> String.format(Locale.ROOT, "%.2f", r.median() / n.median())).orElse("–"),
+        s.append("Placement: every process (the C harness, each JMH fork, both ends of each connection) pinned to CPU 0.  \n");
+        s.append("Method: ").append(settings.describe()).append(". A ratio is the median of its pairs with a 95% bootstrap ")
+                .append("interval of that median; against another Java implementation, each one's ratio to C is compared ")
+                .append("window by window. Steal is the most the hypervisor took from CPU 0 in any one window.\n\n");
+        s.append("| workload | implementation | median | unit | vs C [95% interval] | pairs min–max | vs java.net | RTT p50 / p99 µs | alloc B/op | steal % |\n");
+        s.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Map.Entry<Workload, List<Row>> e : byWorkload.entrySet()) {
+            Workload w = e.getKey();
+            if (w.id().equals("W5")) {
+                continue;
+            }
+            Optional<Row> net = find(w, "java.net");
+            for (Row r : e.getValue()) {
+                boolean c = r.impl().equals(Bench.C);
+                Ratio toC = c ? null : ratio(r, find(w, Bench.C).orElseThrow());
+                s.append(String.format(Locale.ROOT, "| %s %s %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        w.id(), w.name(), w.detail(), r.impl(), Stats.format(r.median()), w.unit(),
+                        c ? "1.00" : toC.brief(),
+                        c ? "" : String.format(Locale.ROOT, "%.2f–%.2f", toC.min(), toC.max()),
+                        net.map(n -> n == r ? "1.00" : c ? Ratio.of(inverse(n.ratiosToC())).brief() : ratio(r, n).brief()).orElse("–"),
                         r.p50Nanos() == null ? "" : String.format(Locale.ROOT, "%.1f / %.1f", r.p50Nanos() / 1e3, r.p99Nanos() / 1e3),
-                        r.bytesPerOp() == null ? "" : String.format(Locale.ROOT, "%.1f", r.bytesPerOp())));
+                        r.bytesPerOp() == null ? "" : String.format(Locale.ROOT, "%.1f", r.bytesPerOp()),
+                        steal(r)));
             }
         }
-        s.append("\n").append(verdicts());
-        return s.toString();
-    }
-
-    /** The issue's targets, each judged with the spreads: met, missed, or a tie when the spread covers the margin. */
-    String verdicts() {
-        StringBuilder s = new StringBuilder("Targets (a ratio whose spread straddles the threshold is a tie):\n\n");
-        for (Workload w : rows.stream().map(Row::w).distinct().toList()) {
-            Optional<Row> c = find(w, Bench.C);
-            Optional<Row> net = find(w, "java.net");
-            Optional<Row> nio = find(w, w.id().equals("W4") ? "nio" : "nio-direct");
-            List<String[]> targets = switch (w.id()) {
-                case "W1" -> List.of(new String[] {"c-style-native", "C", "0.97"}, new String[] {"safe-array", "C", "0.95"},
-                        new String[] {"safe-segment", "C", "0.95"}, new String[] {"safe-direct-buffer", "C", "0.95"},
-                        new String[] {"c-style-native", "java.net", "1.0"}, new String[] {"c-style-native", "nio", "1.0"},
-                        new String[] {"safe-array", "java.net", "1.0"}, new String[] {"safe-array", "nio", "1.0"});
-                case "W2" -> List.of(new String[] {"c-style-native", "C", "0.95"}, new String[] {"safe-segment", "C", "0.93"},
-                        new String[] {"safe-direct-buffer", "C", "0.93"}, new String[] {"safe-segment", "java.net", "1.15"},
-                        new String[] {"safe-direct-buffer", "java.net", "1.15"});
-                case "W3" -> List.of(new String[] {"c-style-native", "C", "0.95"}, new String[] {"safe-segment", "C", "0.95"},
-                        new String[] {"c-style-native", "nio", "1.0"}, new String[] {"safe-segment", "nio", "1.0"});
-                case "W5" -> List.<String[]>of(new String[] {"safe", "java.net", "1.0"});
-                default -> List.of(new String[] {"c-style", "C", "0.95"}, new String[] {"safe", "C", "0.95"},
-                        new String[] {"c-style", "java.net", "1.2"}, new String[] {"safe", "java.net", "1.2"});
-            };
-            for (String[] t : targets) {
-                Optional<Row> r = find(w, t[0]);
-                Optional<Row> base = switch (t[1]) {
-                    case "C" -> c;
-                    case "java.net" -> net;
-                    default -> nio;
-                };
-                if (r.isEmpty() || base.isEmpty()) {
+        if (byWorkload.keySet().stream().anyMatch(w -> w.id().equals("W5"))) {
+            s.append("\nW5, virtual threads, 1-byte ping-pong: the implementations' windows interleaved round by round; memory is what ")
+                    .append("one more connection costs the server, between N/2 and N connections (resident memory, native memory ")
+                    .append("by NMT without the heap, heap in use after a full collection).\n\n");
+            s.append("| connections | implementation | median | unit | vs java.net | vs nio-selector | per connection: RSS / native / heap | steal % |\n");
+            s.append("|---:|---|---:|---|---:|---:|---:|---:|\n");
+            for (Map.Entry<Workload, List<Row>> e : byWorkload.entrySet()) {
+                Workload w = e.getKey();
+                if (!w.id().equals("W5")) {
                     continue;
                 }
-                double threshold = Double.parseDouble(t[2]);
-                Ratio ratio = Ratio.of(r.get(), base.get());
-                String verdict = ratio.low() >= threshold ? "met" : ratio.high() < threshold ? "MISSED" : "tie";
-                s.append(String.format(Locale.ROOT, "- %s %s: %s ≥ %s × %s — %.2f× (spread %.2f–%.2f): **%s**%n",
-                        w.id(), w.name() + " " + w.detail(),
-                        t[0], t[2], base.get().impl(), ratio.median(), ratio.low(), ratio.high(), verdict));
+                for (Row r : e.getValue()) {
+                    s.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s |%n", w.size(), r.impl(),
+                            Stats.format(r.median()), w.unit(),
+                            find(w, "java.net").map(n -> n == r ? "1.00" : ratio(r, n).brief()).orElse("–"),
+                            find(w, "nio-selector").map(n -> n == r ? "1.00" : ratio(r, n).brief()).orElse("–"),
+                            r.memory() == null ? "" : String.format(Locale.ROOT, "%s / %s / %s", bytes(r.memory().rss()),
+                                    bytes(r.memory().nativeMemory()), bytes(r.memory().heap())),
+                            steal(r)));
+                }
+            }
+        }
+        s.append("\n").append(verdictList()).append("\n").append(summary());
+        return s.toString();
+    }
+
+    private static double[] inverse(double[] values) {
+        double[] v = new double[values.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 1 / values[i];
+        }
+        return v;
+    }
+
+    private static String bytes(double b) {
+        return Math.abs(b) >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", b / 1024) : String.format(Locale.ROOT, "%.0f B", b);
+    }
+
+    /** Every target with its ratio, interval and verdict. */
+    String verdictList() {
+        StringBuilder s = new StringBuilder("Targets (met: the whole interval clears the threshold; missed: it lies below; "
+                + "otherwise above or below, by where the median is):\n\n");
+        for (Verdict v : verdicts()) {
+            Target t = v.target();
+            s.append(String.format(Locale.ROOT, "- %s %s: %s ≥ %s × %s — %s: **%s**%n", t.w().id(), t.w().name() + " " + t.w().detail(),
+                    t.impl(), fmt(t.threshold()), t.base(), v.ratio().brief(), v.word()));
+        }
+        for (Workload w : byWorkload.keySet()) {
+            Optional<Row> safe = find(w, "safe"), net = find(w, "java.net");
+            if (w.id().equals("W5") && safe.isPresent() && net.isPresent() && safe.get().memory() != null) {
+                Bench.Memory a = safe.get().memory(), b = net.get().memory();
+                s.append(String.format(Locale.ROOT, "- W5 %s: safe's memory per connection ≤ java.net's — RSS %s vs %s: **%s**; "
+                                + "native %s vs %s: **%s**%n", w.detail(), bytes(a.rss()), bytes(b.rss()), a.rss() <= b.rss() ? "met" : "missed",
+                        bytes(a.nativeMemory()), bytes(b.nativeMemory()), a.nativeMemory() <= b.nativeMemory() ? "met" : "missed"));
             }
         }
         return s.toString();
     }
 
-    /** Bars of each implementation's ratio to C, one group per workload, a line at 1.0. */
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.format(Locale.ROOT, "%.1f", d) : String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    /** The sentences that sum the run up, made from the verdicts, so that they cannot say more than the numbers. */
+    String summary() {
+        List<Verdict> v = verdicts();
+        Map<String, Integer> count = new LinkedHashMap<>();
+        for (String word : List.of("met", "above", "below", "missed")) {
+            count.put(word, (int) v.stream().filter(x -> x.word().equals(word)).count());
+        }
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Of %d targets, %d are met, %d have their median above "
+                        + "the threshold but an interval that reaches below it, %d have their median below it, and %d are missed.",
+                v.size(), count.get("met"), count.get("above"), count.get("below"), count.get("missed")));
+        List<Verdict> short_ = v.stream().filter(x -> x.word().equals("below") || x.word().equals("missed")).toList();
+        if (!short_.isEmpty()) {
+            s.append(" Short of their targets:");
+            for (int i = 0; i < short_.size(); i++) {
+                Verdict x = short_.get(i);
+                s.append(String.format(Locale.ROOT, "%s %s %s %s vs %s %.2f× against %s (%s)", i == 0 ? "" : ";",
+                        x.target().w().id(), x.target().w().detail(), x.target().impl(), x.target().base(), x.ratio().median(),
+                        fmt(x.target().threshold()), x.word()));
+            }
+            s.append(".");
+        }
+        return s.append("\n").toString();
+    }
+
+    /** Bars of each implementation's ratio to C (median of the pairs), one group per workload, a line at 1.0. */
     String svg() {
         int labelWidth = 330, barWidth = 420, rowHeight = 16, groupGap = 10, top = 40;
         List<List<Row>> groups = byWorkload.values().stream()
@@ -147,7 +289,7 @@ final class Report {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n",
                 width, height));
         s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
-        s.append("<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Throughput as a fraction of C (median, same run, pinned to one CPU)</text>\n");
+        s.append("<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">Throughput as a fraction of C (median of paired windows, pinned to one CPU)</text>\n");
         int y = top;
         for (List<Row> group : groups) {
             Workload w = group.getFirst().w();
@@ -175,6 +317,6 @@ final class Report {
     }
 
     private double ratioToC(Row r) {
-        return r.median() / find(r.w(), Bench.C).orElseThrow().median();
+        return r.impl().equals(Bench.C) ? 1.0 : Stats.median(r.ratiosToC());
     }
 }

@@ -100,7 +100,7 @@ public class StreamBench {
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
-    public void pingPong(PingPong s) throws IOException {
+    public void pingPong(PingPong s, Pairing pairing) throws IOException {
         s.client.send(s.size);
         s.client.recvFully(s.size);
     }
@@ -108,7 +108,7 @@ public class StreamBench {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
-    public void bulk(Bulk s) throws IOException {
+    public void bulk(Bulk s, Pairing pairing) throws IOException {
         s.writer.send(Bulk.WRITE);
     }
 }

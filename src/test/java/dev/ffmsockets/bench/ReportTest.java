@@ -1,60 +1,109 @@
 package dev.ffmsockets.bench;
 
 import dev.ffmsockets.bench.Bench.Row;
-import dev.ffmsockets.bench.Bench.Settings;
 import dev.ffmsockets.bench.Bench.Workload;
 import dev.ffmsockets.samples.Samples;
 import org.junit.jupiter.api.Test;
-import org.openjdk.jmh.runner.options.TimeValue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The benchmark report judges targets with the spreads, and the C harness runs and says what it measured. */
+/**
+ * The benchmark report judges targets on paired windows with a bootstrap interval, never reads better than its
+ * median, and the C harness runs and says what it measured.
+ */
 class ReportTest {
 
     private static final Workload W4 = new Workload("W4", "connect + accept + close", "tcp", 0, "connections/s");
-    private static final Settings QUICK = new Settings(true, 1, 1, TimeValue.seconds(1), 1, TimeValue.seconds(1), 1, 1, 1);
 
-    private static Row row(String impl, Double... values) {
-        return new Row(W4, impl, List.of(values), null, null, null);
+    /** A row whose windows are {@code ratios} times the C windows beside them. */
+    private static Row paired(String impl, List<Double> c, double... ratios) {
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < ratios.length; i++) {
+            values.add(c.get(i) * ratios[i]);
+        }
+        return new Row(W4, impl, values, c, List.of(0.0), null, null, null, null);
     }
 
     @Test
-    void aTargetIsMetMissedOrATieByTheSpread() {
-        Report r = new Report(List.of(row("C", 100.0, 102.0), row("c-style", 97.0, 98.0), row("safe", 80.0, 99.0),
-                row("java.net", 70.0, 71.0)), QUICK, "test machine");
-        String v = r.verdicts();
-        assertTrue(v.contains("c-style ≥ 0.95 × C — 0.97× (spread 0.95–0.98): **met**"), v);
-        assertTrue(v.contains("safe ≥ 0.95 × C — 0.89× (spread 0.78–0.99): **tie**"), v);
-        assertTrue(v.contains("c-style ≥ 1.2 × java.net — 1.38× (spread 1.37–1.40): **met**"), v);
-        Report missed = new Report(List.of(row("C", 100.0, 100.0), row("c-style", 90.0, 91.0)), QUICK, "m");
-        assertTrue(missed.verdicts().contains("**MISSED**"), missed.verdicts());
+    void aMedianBelowTheThresholdNeverReadsMetOrTie() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 1_000; i++) {
+            double threshold = 0.5 + random.nextDouble();
+            double[] pairs = new double[3 + random.nextInt(12)];
+            for (int j = 0; j < pairs.length; j++) {
+                pairs[j] = threshold * (0.8 + 0.4 * random.nextDouble());
+            }
+            double median = Stats.median(pairs);
+            double[] ci = Stats.medianInterval(pairs);
+            String v = Stats.verdict(median, ci[0], ci[1], threshold);
+            if (median < threshold) {
+                assertTrue(v.equals("below") || v.equals("missed"), v + " for a median " + median + " < " + threshold);
+            } else {
+                assertTrue(v.equals("above") || v.equals("met"), v + " for a median " + median + " >= " + threshold);
+            }
+            if (v.equals("met")) {
+                assertTrue(ci[0] >= threshold);
+            }
+            if (v.equals("missed")) {
+                assertTrue(ci[1] < threshold);
+            }
+        }
+    }
+
+    @Test
+    void aTargetIsJudgedOnTheMedianOfPairedRatiosAndItsInterval() {
+        List<Double> c = List.of(100.0, 120.0, 90.0, 110.0, 100.0, 105.0, 95.0); // the host drifts
+        Report r = new Report(List.of(
+                new Row(W4, Bench.C, c, c, List.of(0.0), null, null, null, null),
+                paired("c-style", c, 0.98, 0.99, 0.98, 0.97, 0.99, 0.98, 0.98),
+                paired("safe", c, 0.96, 0.90, 0.99, 0.93, 0.94, 0.95, 0.92),
+                paired("java.net", c, 0.82, 0.80, 0.83, 0.80, 0.81, 0.80, 0.82)), Bench.QUICK, "test machine");
+        String v = r.verdictList();
+        assertTrue(v.contains("c-style ≥ 0.95 × C — 0.98× [0.98–0.99]: **met**"), v);
+        assertTrue(v.contains("safe ≥ 0.95 × C — 0.94× [0.92–0.96]: **below**"), v);
+        assertTrue(v.contains("c-style ≥ 1.20 × java.net — 1.21× [1.20–1.22]: **above**"), v);
+        assertTrue(v.contains("safe ≥ 1.20 × java.net — 1.16×"), v);
+        assertTrue(r.summary().startsWith("Of 4 targets, 1 are met, 1 have their median above the threshold"), r.summary());
+        assertTrue(r.summary().contains("safe vs C 0.94× against 0.95 (below)"), r.summary());
     }
 
     @Test
     void theTableTheJsonAndTheChartCarryEveryRow() {
-        Report r = new Report(List.of(row("C", 100.0, 102.0), row("c-style", 97.0, 98.0)), QUICK, "test machine");
+        List<Double> c = List.of(100.0, 102.0, 98.0);
+        Report r = new Report(List.of(new Row(W4, Bench.C, c, c, List.of(0.0, 1.5, 0.0), null, null, null, null),
+                paired("c-style", c, 0.97, 0.98, 0.97)), Bench.QUICK, "test machine");
         String md = r.markdown();
-        assertTrue(md.contains("| W4 connect + accept + close tcp | c-style | 97.5 | 97.0–98.0 | connections/s | 0.97 |"), md);
-        assertTrue(r.json().contains("\"impl\": \"c-style\", \"unit\": \"connections/s\", \"median\": 97.500"), r.json());
+        assertTrue(md.contains("| W4 connect + accept + close tcp | c-style | 97.0 | connections/s | 0.97× [0.97–0.98] | 0.97–0.98 |"), md);
+        assertTrue(md.contains("| W4 connect + accept + close tcp | C | 100 | connections/s | 1.00 |"), md);
+        assertTrue(md.contains("| 1.5 |"), "the steal of the C windows: " + md);
+        assertTrue(r.json().contains("\"impl\": \"c-style\", \"unit\": \"connections/s\", \"median\": 97.000"), r.json());
+        assertTrue(r.json().contains("\"verdict\": \"met\""), r.json());
         String svg = r.svg();
         assertTrue(svg.startsWith("<svg") && svg.strip().endsWith("</svg>"), svg);
         assertTrue(svg.contains(">0.97</text>"), svg);
     }
 
     @Test
-    void theCHarnessMeasuresEachWorkload() throws Exception {
+    void theCHarnessMeasuresEachWorkloadAndServesWindows() throws Exception {
         Samples.buildNative();
+        String harness = Samples.nativeBuild().resolve("bench").toString();
         for (String[] w : new String[][] {{"pingpong", "tcp", "1"}, {"bulk", "unix", "65536"}, {"udp-rr", "udp", "64"},
                 {"udp-oneway", "udp", "64"}, {"connect", "unix", "0"}}) {
-            Samples.Run run = Samples.run(List.of(Samples.nativeBuild().resolve("bench").toString(), w[0], w[1], w[2],
-                    "0.2", "0.05"), 60);
+            Samples.Run run = Samples.run(List.of(harness, w[0], w[1], w[2], "0.2", "0.05"), 60);
             assertEquals(0, run.status(), run.output());
             assertTrue(run.output().matches("(?s)\\{\"workload\":\"" + w[0] + "\",\"transport\":\"" + w[1] + "\",\"size\":" + w[2]
-                    + ",\"ops\":[1-9]\\d*,\"seconds\":0\\.2\\d\\d,\"rate\":[\\d.]+.*\\}\\n"), run.output());
+                    + ",\"ops\":[1-9]\\d*,\"seconds\":0\\.2\\d\\d,\"rate\":[\\d.]+\\}\\n.*"), run.output());
+        }
+        try (CHarness c = new CHarness(Samples.nativeBuild().resolve("bench"), "pingpong", "unix", 1, 0.05)) {
+            assertTrue(c.window(0.1) > 0);
+            assertTrue(c.window(0.1) > 0);
+            double[] p = c.percentiles();
+            assertTrue(p[0] > 0 && p[1] >= p[0], "p50 " + p[0] + ", p99 " + p[1]);
         }
     }
 }

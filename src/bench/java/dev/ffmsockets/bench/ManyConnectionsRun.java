@@ -1,0 +1,138 @@
+package dev.ffmsockets.bench;
+
+import dev.ffmsockets.bench.Bench.Memory;
+import dev.ffmsockets.bench.Bench.Row;
+import dev.ffmsockets.bench.Bench.Settings;
+import dev.ffmsockets.bench.Bench.Workload;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * W5 as {@link Bench} runs it: for each implementation a server process and a client process of
+ * {@link ManyConnections}, all alive at once; the server's memory read at N/2 and at N connections (what one more
+ * connection costs: resident, native by NMT, heap); then windows of the implementations in turn, round after
+ * round, so that each round's windows are measured next to each other.
+ */
+final class ManyConnectionsRun {
+
+    private ManyConnectionsRun() {
+    }
+
+    /** One process of ManyConnections, spoken to on its standard input. */
+    private record Proc(Process process, BufferedReader out, PrintWriter in) {
+        static Proc start(List<String> command) throws IOException {
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return new Proc(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)),
+                    new PrintWriter(p.getOutputStream(), true, StandardCharsets.US_ASCII));
+        }
+
+        String ask(String command) throws IOException {
+            if (command != null) {
+                in.println(command);
+            }
+            String line = out.readLine();
+            if (line == null) {
+                throw new IOException("a W5 process ended before answering " + command);
+            }
+            return line;
+        }
+    }
+
+    /** A server's memory: resident (kB), native by NMT without the heap (kB), heap in use (bytes). */
+    private record Sample(double rssKb, double nativeKb, double heapBytes) {
+    }
+
+    static List<Row> measure(Workload w, List<String> impls, Settings s, Bench.Progress progress) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> jvm = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"));
+        List<Proc> servers = new ArrayList<>(), clients = new ArrayList<>();
+        List<Memory> memory = new ArrayList<>();
+        try {
+            for (String impl : impls) {
+                List<String> server = new ArrayList<>(jvm);
+                server.add(1, "-XX:NativeMemoryTracking=summary");
+                server.addAll(List.of(ManyConnections.class.getName(), "server", impl, String.valueOf(w.size())));
+                Proc sp = Proc.start(server);
+                servers.add(sp);
+                String listening = sp.ask(null);
+                if (!listening.startsWith("listening on port ")) {
+                    throw new IllegalStateException("the W5 server said " + listening);
+                }
+                List<String> client = new ArrayList<>(jvm);
+                client.addAll(List.of(ManyConnections.class.getName(), "client", impl,
+                        listening.substring("listening on port ".length()), String.valueOf(w.size())));
+                Proc cp = Proc.start(client);
+                clients.add(cp);
+                expect(cp.ask(null), "connected " + w.size() / 2);
+                Sample half = sample(sp);
+                expect(cp.ask("more"), "connected " + w.size());
+                Sample all = sample(sp);
+                int more = w.size() - w.size() / 2;
+                memory.add(new Memory((all.rssKb() - half.rssKb()) * 1024 / more,
+                        (all.nativeKb() - half.nativeKb()) * 1024 / more, (all.heapBytes() - half.heapBytes()) / more));
+                expect(cp.ask("warmup " + Math.max(4.0, s.warmups() * s.warmupSeconds())), "warm");
+            }
+            List<List<Double>> windows = new ArrayList<>(), steals = new ArrayList<>();
+            for (int i = 0; i < impls.size(); i++) {
+                windows.add(new ArrayList<>());
+                steals.add(new ArrayList<>());
+            }
+            for (int round = 0; round < s.pairs(); round++) {
+                for (int i = 0; i < impls.size(); i++) {
+                    CpuSteal steal = CpuSteal.start();
+                    windows.get(i).add(CHarness.number(clients.get(i).ask("window " + s.window()), "rate"));
+                    steals.get(i).add(steal.percentSinceAndRestart());
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < impls.size(); i++) {
+                Row r = new Row(w, impls.get(i), windows.get(i), windows.get(i), steals.get(i), null, null, null, memory.get(i));
+                rows.add(r);
+                progress.report(r);
+            }
+            return rows;
+        } finally {
+            for (Proc p : clients) {
+                p.process().destroyForcibly();
+            }
+            for (Proc p : servers) {
+                p.process().destroyForcibly();
+                p.process().waitFor();
+            }
+        }
+    }
+
+    private static void expect(String said, String expected) {
+        if (!said.equals(expected)) {
+            throw new IllegalStateException("a W5 process said \"" + said + "\", not \"" + expected + "\"");
+        }
+    }
+
+    /** The server's memory now: its own answer (RSS, heap after a full collection) and NMT's, through jcmd. */
+    private static Sample sample(Proc server) throws Exception {
+        String own = server.ask("memory");
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(server.process().pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
+        String nmt = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor();
+        return new Sample(CHarness.number(own, "rss_kb"), committedKb(nmt, "Total") - committedKb(nmt, "Java Heap"),
+                CHarness.number(own, "heap_used"));
+    }
+
+    private static double committedKb(String nmt, String section) {
+        Matcher m = Pattern.compile(Pattern.quote(section) + "[^\\n]*?committed=(\\d+)KB").matcher(nmt);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + section + " in NMT's summary: " + nmt);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+}
