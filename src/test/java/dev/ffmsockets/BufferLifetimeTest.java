@@ -58,4 +58,27 @@ class BufferLifetimeTest {
             assertTrue(gone, "on a virtual thread");
         }
     }
+
+    /**
+     * A large receive into a Java array is handed the array itself (no copy, by a critical call, which holds off
+     * the garbage collector while it runs), so it must never wait inside that call: a thread waiting for data waits
+     * in poll(2), and a collection meanwhile completes.
+     */
+    @Test
+    void aLargeHeapReceiveWaitingForDataNeverHoldsUpTheGarbageCollector() throws Exception {
+        try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
+            byte[] big = new byte[1 << 20];
+            dev.ffmsockets.testing.Background receiving = dev.ffmsockets.testing.Background.start(false, () -> {
+                if (p.first().recv(big) != 3) {
+                    throw new AssertionError("not the three bytes sent");
+                }
+            });
+            dev.ffmsockets.testing.Fds.awaitBlockedInPoll(p.first().fd());
+            java.util.concurrent.CompletableFuture<Void> gc = java.util.concurrent.CompletableFuture.runAsync(System::gc);
+            gc.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            p.second().send(new byte[] {1, 2, 3});
+            assertEquals(null, receiving.outcome().get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(3, big[2]);
+        }
+    }
 }

@@ -80,13 +80,24 @@ class CloseTest {
             udp.close();
             assertClosedWake(outcome);
         }
-        // send blocked on a full buffer
-        try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
-            int fd = p.first().fd();
-            CompletableFuture<Throwable> outcome = blockedIn(() -> p.first().sendAll(new byte[16 << 20]));
-            Fds.awaitBlockedIn(Fds.SYS_SENDTO, fd);
-            p.first().close();
-            assertClosedWake(outcome);
+        // send blocked on a full buffer: in sendto itself (a small send, copied), in poll (a large one of heap memory,
+        // handed to the kernel without a copy, which must never wait inside the call)
+        for (int size : new int[] {4096, 16 << 20}) {
+            try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
+                int fd = p.first().fd();
+                CompletableFuture<Throwable> outcome = blockedIn(() -> {
+                    for (;;) {
+                        p.first().sendAll(new byte[size]);
+                    }
+                });
+                if (size == 4096) {
+                    Fds.awaitBlockedIn(Fds.SYS_SENDTO, fd);
+                } else {
+                    Fds.awaitBlockedInPoll(fd);
+                }
+                p.first().close();
+                assertClosedWake(outcome);
+            }
         }
         // a platform thread's wait with a timeout, in poll(2)
         try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {

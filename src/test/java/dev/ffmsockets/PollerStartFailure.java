@@ -5,6 +5,9 @@ import dev.ffmsockets.posix.Posix;
 import dev.ffmsockets.raw.rlimit;
 
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +37,16 @@ public final class PollerStartFailure {
     }
 
     public static void main(String[] args) throws Exception {
-        // every class the calls below load, loaded while files can still be opened (the tests run from a folder of
-        // classes, where loading a class opens a file; from a jar, which stays open, it would not)
-        Class.forName(Poller.class.getName());
-        for (String f : new String[] {"epoll_create1", "epoll_ctl", "epoll_wait", "close", "strerror"}) {
-            Class.forName("dev.ffmsockets.kernel.Kernel$H_" + f);
+        // every class of the library loaded while files can still be opened: the tests run from a folder of
+        // classes, where loading a class opens a file (from a jar, which stays open, it would not)
+        Path classes = Path.of(Socket.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".class") && !f.endsWith("module-info.class")).toList()) {
+                String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class.forName(name, false, PollerStartFailure.class.getClassLoader());
+            }
         }
+        Class.forName("dev.ffmsockets.kernel.Kernel$H_epoll_create1"); // linked now, as Socket's first calls would have
         try (Socket.Pair warm = Socket.pair(Family.UNIX, SocketType.STREAM)) {
             warm.second().send(new byte[1]);
             System.out.println("warm-up: " + recvOnVirtualThread(warm.first()).get(10, TimeUnit.SECONDS));

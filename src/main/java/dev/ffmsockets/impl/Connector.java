@@ -97,15 +97,13 @@ public final class Connector {
         Frame f = Frame.acquire();
         try {
             int len = f.encode(remote);
-            boolean inKernel = !virtual && !b.fdNonBlocking(); // a blocking connect: a close signals it out
-            if (inKernel) {
-                d.addWaiter(f.asWaiter());
-            }
+            // a blocking connect: a close signals it out
+            int waiting = !virtual && !b.fdNonBlocking() ? d.addWaiter(f.asWaiter()) : -1;
             try {
                 return Kernel.connect(f.capture, d.fd, f.target, len) == 0 ? 0 : f.errno();
             } finally {
-                if (inKernel) {
-                    d.removeWaiter(f);
+                if (waiting >= 0) {
+                    d.removeWaiter(f, waiting);
                 }
             }
         } finally {

@@ -32,15 +32,21 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class Descriptor {
 
-    private static final VarHandle STATE;
+    private static final VarHandle STATE, W0, W1;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Descriptor.class, "state", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(Descriptor.class, "state", int.class);
+            W0 = l.findVarHandle(Descriptor.class, "w0", Object.class);
+            W1 = l.findVarHandle(Descriptor.class, "w1", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /** What a waiter slot holds while a close wakes the waiter in it: the waiter cannot leave meanwhile. */
+    private static final Object WAKING = new Object();
 
     /** The state's top bit: closed. The rest: how many calls are in flight. */
     private static final int CLOSED = 0x8000_0000;
@@ -53,7 +59,12 @@ public final class Descriptor {
     final SocketType type;
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
-    /** Guarded by this: the platform threads' frames and the virtual threads waiting in a call. */
+    /**
+     * The threads waiting in a call: a platform thread's frame or a virtual thread, in one of two slots (a reader and
+     * a writer, the usual most), the rest in a list guarded by this.
+     */
+    @SuppressWarnings("unused") // through W0, W1
+    private volatile Object w0, w1;
     private Object[] waiters = new Object[2];
     private int waiting;
 
@@ -149,22 +160,40 @@ public final class Descriptor {
             if (!signals || !replaceWithDeadSocket(f)) {
                 Kernel.shutdown(f.capture, fd, SHUT_RDWR); // the fallback: ends the socket for every descriptor
             }
+            wake(W0, signals, f);
+            wake(W1, signals, f);
             synchronized (this) {
                 for (int i = 0; i < waiting; i++) {
-                    if (waiters[i] instanceof Frame platform) {
-                        if (signals) {
-                            ThreadSignal.send(platform.tid(), f.capture);
-                        }
-                        LockSupport.unpark(platform.owner);
-                    } else {
-                        LockSupport.unpark((Thread) waiters[i]);
-                    }
+                    wake(waiters[i], signals, f);
                 }
             }
         } catch (RuntimeException | Error e) {
             // close never throws: the number is still released by end(), and the calls see the closed state
         } finally {
             f.release();
+        }
+    }
+
+    /** Wakes the waiter in a slot, holding the slot meanwhile so that the waiter cannot leave under the signal. */
+    private void wake(VarHandle slot, boolean signals, Frame f) {
+        Object v = slot.getVolatile(this);
+        if (v != null && v != WAKING && slot.compareAndSet(this, v, WAKING)) {
+            try {
+                wake(v, signals, f);
+            } finally {
+                slot.setVolatile(this, v);
+            }
+        }
+    }
+
+    private static void wake(Object waiter, boolean signals, Frame f) {
+        if (waiter instanceof Frame platform) {
+            if (signals) {
+                ThreadSignal.send(platform.tid(), f.capture);
+            }
+            LockSupport.unpark(platform.owner);
+        } else {
+            LockSupport.unpark((Thread) waiter);
         }
     }
 
@@ -212,22 +241,45 @@ public final class Descriptor {
     /**
      * Records a thread that waits in a call: a platform thread's {@link Frame} while it is inside a system call that
      * may block, a virtual thread while it is parked. A close wakes it; its caller checks {@link #isClosed} after
-     * this and before it waits.
+     * this and before it waits (a platform thread need not: its system call meets the dead socket).
+     *
+     * @return where it is recorded, for {@link #removeWaiter}
      */
-    synchronized void addWaiter(Object waiter) {
-        if (waiting == waiters.length) {
-            waiters = Arrays.copyOf(waiters, 2 * waiting);
+    int addWaiter(Object waiter) {
+        if (W0.compareAndSet(this, null, waiter)) {
+            return 0;
         }
-        waiters[waiting++] = waiter;
+        if (W1.compareAndSet(this, null, waiter)) {
+            return 1;
+        }
+        synchronized (this) {
+            if (waiting == waiters.length) {
+                waiters = Arrays.copyOf(waiters, 2 * waiting);
+            }
+            waiters[waiting++] = waiter;
+        }
+        return 2;
     }
 
-    /** Forgets a waiter; under the same lock as a close's wake-up, so a signal never lands after it left. */
-    synchronized void removeWaiter(Object waiter) {
-        for (int i = 0; i < waiting; i++) {
-            if (waiters[i] == waiter) {
-                waiters[i] = waiters[--waiting];
-                waiters[waiting] = null;
-                return;
+    /**
+     * Forgets a waiter. A close that is waking it holds its slot until the signal is sent, so a signal never lands
+     * after the waiter left (on a thread gone, or in a call of someone else's).
+     */
+    void removeWaiter(Object waiter, int where) {
+        if (where < 2) {
+            VarHandle slot = where == 0 ? W0 : W1;
+            while (!slot.compareAndSet(this, waiter, null)) {
+                Thread.onSpinWait(); // a close is sending the signal
+            }
+            return;
+        }
+        synchronized (this) {
+            for (int i = 0; i < waiting; i++) {
+                if (waiters[i] == waiter) {
+                    waiters[i] = waiters[--waiting];
+                    waiters[waiting] = null;
+                    return;
+                }
             }
         }
     }

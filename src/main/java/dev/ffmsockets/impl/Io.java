@@ -90,6 +90,9 @@ public final class Io {
         byte[] array = buf instanceof byte[] a ? a : null;
         MemorySegment seg = buf instanceof MemorySegment s ? s : null;
         boolean heap = array != null || seg != null && !seg.isNative();
+        if (heap && len >= HEAP_DIRECT && (op == Op.SEND || op == Op.RECV)) {
+            return heap(d, b, op, array != null ? MemorySegment.ofArray(array) : seg, off, len, flags, deadline);
+        }
         if (seg != null && !heap && (off != 0 || len != seg.byteSize())) {
             seg = seg.asSlice(off, len);
         }
@@ -107,16 +110,14 @@ public final class Io {
                     }
                 }
                 int addrLen = peer != null ? f.encode(peer) : 0;
-                boolean inKernel = !virtual && !b.fdNonBlocking();
-                if (inKernel) {
-                    d.addWaiter(f.asWaiter());
-                }
+                // a call that may block in the kernel is a waiter a close signals out
+                int waiting = !virtual && !b.fdNonBlocking() ? d.addWaiter(f.asWaiter()) : -1;
                 long r;
                 try {
                     r = call(op, f, d.fd, nat, len, flags, addrLen);
                 } finally {
-                    if (inKernel) {
-                        d.removeWaiter(f);
+                    if (waiting >= 0) {
+                        d.removeWaiter(f, waiting);
                     }
                 }
                 if (r >= 0) {
@@ -147,6 +148,43 @@ public final class Io {
             }
         }
     }
+
+    /**
+     * A send or receive of heap memory with no copy: the kernel is handed the Java array itself, by a
+     * {@code critical} call, which is sound because it never waits ({@code MSG_DONTWAIT}); when it would have
+     * waited, the thread waits for readiness as any other and tries again. For large transfers only: a small one
+     * costs less to copy than a wait costs when the data is not there yet.
+     */
+    private static Frame heap(Descriptor d, Blocking b, Op op, MemorySegment heap, long off, long len, int flags,
+                              long deadline) throws IOException {
+        MemorySegment slice = heap.asSlice(off, len);
+        for (;;) {
+            Frame f = Frame.acquire();
+            int errno;
+            try {
+                long r = op == Op.SEND ? Kernel.sendHeap(f.capture, d.fd, slice, len, flags | MSG_DONTWAIT)
+                        : Kernel.recvHeap(f.capture, d.fd, slice, len, flags | MSG_DONTWAIT);
+                if (r >= 0) {
+                    if (r == 0 && op == Op.RECV && d.isClosed()) {
+                        throw Errors.closed(op.call, d.detail(null));
+                    }
+                    f.result = r;
+                    return f;
+                }
+                errno = f.errno();
+            } catch (IOException | RuntimeException | Error e) {
+                f.release();
+                throw e;
+            }
+            f.release();
+            if (!again(d, b, op.call, null, errno, op.events, deadline, b.timeout(), -1)) {
+                return null;
+            }
+        }
+    }
+
+    /** From this many bytes on, heap memory is handed to the kernel by {@link #heap} rather than copied. */
+    static final long HEAP_DIRECT = 16 * 1024;
 
     private static long call(Op op, Frame f, int fd, MemorySegment buf, long len, int flags, int addrLen) {
         return switch (op) {
@@ -202,7 +240,7 @@ public final class Io {
             throw new InterruptedIOException(call + "(" + d.detail(target) + "): interrupted while waiting");
         }
         Object waiter = me.isVirtual() ? me : Frame.acquire().asWaiter(); // a platform thread's frame is its own
-        d.addWaiter(waiter);
+        int where = d.addWaiter(waiter);
         try {
             if (d.isClosed()) {
                 throw Errors.closed(call, d.detail(target));
@@ -217,7 +255,7 @@ public final class Io {
         } catch (IOException e) {
             throw d.isClosed() ? Errors.closed(call, d.detail(target)) : e;
         } finally {
-            d.removeWaiter(waiter);
+            d.removeWaiter(waiter, where);
         }
         if (d.isClosed()) {
             throw Errors.closed(call, d.detail(target));

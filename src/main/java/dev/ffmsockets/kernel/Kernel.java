@@ -80,6 +80,15 @@ public final class Kernel {
     private static final class H_getgid { static final MethodHandle H = plain(sockets_h.getgid$address(), sockets_h.getgid$descriptor()); }
     private static final class H_gettid { static final MethodHandle H = plain(sockets_h.gettid$address(), sockets_h.gettid$descriptor()); }
     private static final class H_libc_current_sigrtmax { static final MethodHandle H = plain(sockets_h.__libc_current_sigrtmax$address(), sockets_h.__libc_current_sigrtmax$descriptor()); }
+    // send and recv on heap memory, linked critical: the kernel reads and writes the Java array itself, with no copy
+    // through native memory. A critical call holds off every garbage collection while it runs, so these are only
+    // ever called with MSG_DONTWAIT, which never waits (see sendHeap).
+    private static final class H_sendHeap {
+        static final MethodHandle H = link(sockets_h.send$address(), sockets_h.send$descriptor(), Linker.Option.critical(true));
+    }
+    private static final class H_recvHeap {
+        static final MethodHandle H = link(sockets_h.recv$address(), sockets_h.recv$descriptor(), Linker.Option.critical(true));
+    }
     private static final class H_fcntl2 {
         static final MethodHandle H = link(sockets_h.fcntl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
                 Linker.Option.firstVariadicArg(2));
@@ -191,6 +200,29 @@ public final class Kernel {
     public static long send(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
         try {
             return (long) H_send.H.invokeExact(capture, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code send} of heap memory, the array itself handed to the kernel ({@code critical}). The flags must hold
+     * {@code MSG_DONTWAIT}: a critical call that waited would stall every garbage collection meanwhile.
+     */
+    public static long sendHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
+        assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
+        try {
+            return (long) H_sendHeap.H.invokeExact(capture, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code recv} into heap memory, as {@link #sendHeap} sends: only with {@code MSG_DONTWAIT}. */
+    public static long recvHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
+        assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
+        try {
+            return (long) H_recvHeap.H.invokeExact(capture, fd, buf, len, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

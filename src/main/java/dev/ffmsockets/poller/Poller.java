@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 import static dev.ffmsockets.posix.Posix.*;
@@ -50,14 +50,20 @@ public final class Poller {
     private static volatile Poller master, readers, writers;
 
     /** An epoll_event to arm a registration with, and where epoll_ctl's errno goes. */
-    private static final Pool<MemorySegment> ARMING =
-            new Pool<>(() -> Arena.ofAuto().allocate(CAPTURE.byteSize() + epoll_event.sizeof(), 8));
+    private record Arming(MemorySegment capture, MemorySegment event) {
+        static Arming make() {
+            MemorySegment m = Arena.ofAuto().allocate(CAPTURE.byteSize() + epoll_event.sizeof(), 8);
+            return new Arming(m.asSlice(0, CAPTURE.byteSize()), m.asSlice(CAPTURE.byteSize(), epoll_event.sizeof()));
+        }
+    }
+
+    private static final Pool<Arming> ARMING = new Pool<>(Arming::make);
 
     private final String name;
     private final int interest;
     private final int epfd;
-    /** Descriptor to the thread waiting for it, or to a {@code Thread[]} when several wait for the same one. */
-    private final ConcurrentHashMap<Integer, Object> waiters = new ConcurrentHashMap<>();
+    /** Who waits for each descriptor: a thread, or a {@code Thread[]} when several wait for the same one. */
+    private final Waiters waiters = new Waiters();
 
     private Poller(String name, int interest) throws IOException {
         this.name = name;
@@ -123,10 +129,7 @@ public final class Poller {
      */
     public void await(int fd, long deadline) throws IOException {
         Thread me = Thread.currentThread();
-        Integer key = fd;
-        if (waiters.putIfAbsent(key, me) != null) {
-            waiters.compute(key, (k, v) -> v == null ? me : join(v, me));
-        }
+        waiters.join(fd, me);
         try {
             arm(fd);
             if (deadline == 0) {
@@ -135,36 +138,15 @@ public final class Poller {
                 LockSupport.parkNanos(this, deadline - System.nanoTime());
             }
         } finally {
-            if (!waiters.remove(key, me)) {
-                waiters.computeIfPresent(key, (k, v) -> leave(v, me));
-            }
+            waiters.leave(fd, me);
         }
-    }
-
-    private static Object join(Object v, Thread t) {
-        Thread[] all = v instanceof Thread one ? new Thread[] {one} : (Thread[]) v;
-        Thread[] more = Arrays.copyOf(all, all.length + 1);
-        more[all.length] = t;
-        return more;
-    }
-
-    private static Object leave(Object v, Thread t) {
-        if (v == t) {
-            return null;
-        }
-        if (!(v instanceof Thread[] all)) {
-            return v;
-        }
-        Thread[] rest = Arrays.stream(all).filter(x -> x != t).toArray(Thread[]::new);
-        return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
     }
 
     /** Arms the one-shot registration of {@code fd}: modify it, or add it if epoll does not have it. */
     private void arm(int fd) throws IOException {
-        MemorySegment m = ARMING.take();
+        Arming m = ARMING.take();
         try {
-            MemorySegment capture = m.asSlice(0, CAPTURE.byteSize());
-            MemorySegment e = m.asSlice(CAPTURE.byteSize(), epoll_event.sizeof());
+            MemorySegment capture = m.capture(), e = m.event();
             epoll_event.events(e, interest);
             e.set(JAVA_LONG_UNALIGNED, epoll_event.data$offset(), fd);
             if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_MOD, fd, e) == 0) {
@@ -188,7 +170,7 @@ public final class Poller {
     }
 
     private void unparkAll(int fd) {
-        Object v = waiters.remove(fd);
+        Object v = waiters.take(fd);
         if (v instanceof Thread one) {
             LockSupport.unpark(one);
         } else if (v instanceof Thread[] all) {
@@ -256,7 +238,7 @@ public final class Poller {
 
     /** {@return how many threads wait in this poller now (for tests and diagnostics)} */
     public int waiting() {
-        return waiters.values().stream().mapToInt(v -> v instanceof Thread[] all ? all.length : 1).sum();
+        return waiters.count();
     }
 
     /** {@return how many threads wait in the read poller and the write poller together} */
@@ -280,5 +262,98 @@ public final class Poller {
     private boolean holds(int fd, Thread t) {
         Object v = waiters.get(fd);
         return v == t || v instanceof Thread[] all && Arrays.asList(all).contains(t);
+    }
+
+    /**
+     * Who waits for each descriptor, in a table indexed by the descriptor's number (numbers are small and dense):
+     * no boxing, no node per wait. Chunks of the table are made as higher numbers come.
+     */
+    private static final class Waiters {
+        private static final int CHUNK = 1024;
+        private volatile AtomicReferenceArray<Object>[] chunks = newChunks(16);
+
+        @SuppressWarnings("unchecked")
+        private static AtomicReferenceArray<Object>[] newChunks(int n) {
+            return (AtomicReferenceArray<Object>[]) new AtomicReferenceArray<?>[n];
+        }
+
+        private AtomicReferenceArray<Object> chunk(int fd) {
+            AtomicReferenceArray<Object>[] c = chunks;
+            int i = fd / CHUNK;
+            AtomicReferenceArray<Object> chunk = i < c.length ? c[i] : null;
+            return chunk != null ? chunk : grow(i);
+        }
+
+        private synchronized AtomicReferenceArray<Object> grow(int i) {
+            AtomicReferenceArray<Object>[] c = chunks;
+            if (i >= c.length) {
+                c = Arrays.copyOf(c, Math.max(2 * c.length, i + 1));
+            }
+            if (c[i] == null) {
+                c[i] = new AtomicReferenceArray<>(CHUNK);
+            }
+            chunks = c;
+            return c[i];
+        }
+
+        void join(int fd, Thread t) {
+            AtomicReferenceArray<Object> c = chunk(fd);
+            int i = fd % CHUNK;
+            for (;;) {
+                Object v = c.get(i);
+                if (c.compareAndSet(i, v, v == null ? t : with(v, t))) {
+                    return;
+                }
+            }
+        }
+
+        void leave(int fd, Thread t) {
+            AtomicReferenceArray<Object> c = chunk(fd);
+            int i = fd % CHUNK;
+            for (;;) {
+                Object v = c.get(i);
+                if (v == null || !(v == t || v instanceof Thread[] all && Arrays.asList(all).contains(t))) {
+                    return; // taken by the poller, or never there
+                }
+                if (c.compareAndSet(i, v, without(v, t))) {
+                    return;
+                }
+            }
+        }
+
+        /** Takes every waiter of {@code fd}: a thread, a {@code Thread[]}, or null. */
+        Object take(int fd) {
+            return fd < 0 ? null : chunk(fd).getAndSet(fd % CHUNK, null);
+        }
+
+        Object get(int fd) {
+            return chunk(fd).get(fd % CHUNK);
+        }
+
+        int count() {
+            int n = 0;
+            for (AtomicReferenceArray<Object> c : chunks) {
+                for (int i = 0; c != null && i < c.length(); i++) {
+                    Object v = c.get(i);
+                    n += v == null ? 0 : v instanceof Thread[] all ? all.length : 1;
+                }
+            }
+            return n;
+        }
+
+        private static Object with(Object v, Thread t) {
+            Thread[] all = v instanceof Thread one ? new Thread[] {one} : (Thread[]) v;
+            Thread[] more = Arrays.copyOf(all, all.length + 1);
+            more[all.length] = t;
+            return more;
+        }
+
+        private static Object without(Object v, Thread t) {
+            if (v == t) {
+                return null;
+            }
+            Thread[] rest = Arrays.stream((Thread[]) v).filter(x -> x != t).toArray(Thread[]::new);
+            return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
+        }
     }
 }
