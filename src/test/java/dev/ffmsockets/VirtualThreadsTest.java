@@ -198,6 +198,81 @@ class VirtualThreadsTest {
         }
     }
 
+    /**
+     * The poller registers a socket once, edge-triggered: readiness that comes between a call's EAGAIN and its wait
+     * must be kept, or the waiter would sleep forever. Two virtual threads ping-pong 100,000 times over each kind of
+     * stream (each read waits), and a writer with a small send buffer sends 64 MiB (its writes wait); a lost edge
+     * would hang them.
+     */
+    @Test
+    void noReadinessIsLostAcrossAHundredThousandWaits() throws Exception {
+        for (Family f : new Family[] {Family.UNIX, Family.INET}) {
+            try (Connected c = Connected.make(f == Family.UNIX ? "unix-abstract" : "tcp4", null)) {
+                int rounds = 100_000;
+                Thread echo = Thread.ofVirtual().start(() -> {
+                    byte[] b = new byte[1];
+                    try {
+                        for (int i = 0; i < rounds; i++) {
+                            if (c.peer().recv(b) != 1) {
+                                return;
+                            }
+                            c.peer().send(b);
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
+                Thread.ofVirtual().start(() -> {
+                    byte[] b = new byte[1];
+                    try {
+                        int i = 0;
+                        for (; i < rounds; i++) {
+                            c.client().send(b);
+                            if (c.client().recv(b) != 1) {
+                                break;
+                            }
+                        }
+                        done.complete(i);
+                    } catch (IOException e) {
+                        done.completeExceptionally(e);
+                    }
+                });
+                assertEquals(rounds, done.get(120, TimeUnit.SECONDS), f + ": every round trip came back");
+                echo.join(Duration.ofSeconds(10));
+            }
+        }
+        try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
+            p.first().setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4096);
+            int total = 64 << 20;
+            java.util.concurrent.CompletableFuture<Long> read = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                long n = 0;
+                byte[] b = new byte[1000];
+                try {
+                    for (int r; n < total && (r = p.second().recv(b)) > 0; ) {
+                        n += r;
+                    }
+                    read.complete(n);
+                } catch (IOException e) {
+                    read.completeExceptionally(e);
+                }
+            });
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] chunk = new byte[3000];
+                    for (int sent = 0; sent < total; sent += chunk.length) {
+                        p.first().sendAll(chunk, 0, Math.min(chunk.length, total - sent));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertEquals(total, read.get(120, TimeUnit.SECONDS));
+            writer.join(Duration.ofSeconds(10));
+        }
+    }
+
     /** Detaching hands the descriptor back in the blocking mode the user set, whatever the wrapper needed. */
     @Test
     void detachHandsBackTheDescriptorInTheUsersMode() throws Exception {

@@ -47,7 +47,7 @@ final class ManyConnectionsRun {
         }
     }
 
-    /** A server's memory: resident (kB), native by NMT without the heap (kB), heap in use (bytes). */
+    /** A server's memory: resident (kB), native from malloc by NMT (kB), heap in use (bytes). */
     private record Sample(double rssKb, double nativeKb, double heapBytes) {
     }
 
@@ -72,14 +72,18 @@ final class ManyConnectionsRun {
                         listening.substring("listening on port ".length()), String.valueOf(w.size())));
                 Proc cp = Proc.start(client);
                 clients.add(cp);
+                // memory is read after traffic at both points, so that the heap's pages in use are what steady
+                // traffic keeps, not what connecting left
+                double warmup = Math.max(4.0, s.warmups() * s.warmupSeconds());
                 expect(cp.ask(null), "connected " + w.size() / 2);
+                expect(cp.ask("warmup " + warmup / 2), "warm");
                 Sample half = sample(sp);
                 expect(cp.ask("more"), "connected " + w.size());
+                expect(cp.ask("warmup " + warmup), "warm");
                 Sample all = sample(sp);
                 int more = w.size() - w.size() / 2;
                 memory.add(new Memory((all.rssKb() - half.rssKb()) * 1024 / more,
                         (all.nativeKb() - half.nativeKb()) * 1024 / more, (all.heapBytes() - half.heapBytes()) / more));
-                expect(cp.ask("warmup " + Math.max(4.0, s.warmups() * s.warmupSeconds())), "warm");
             }
             List<List<Double>> windows = new ArrayList<>(), steals = new ArrayList<>();
             for (int i = 0; i < impls.size(); i++) {
@@ -124,14 +128,14 @@ final class ManyConnectionsRun {
                 String.valueOf(server.process().pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
         String nmt = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         jcmd.waitFor();
-        return new Sample(CHarness.number(own, "rss_kb"), committedKb(nmt, "Total") - committedKb(nmt, "Java Heap"),
-                CHarness.number(own, "heap_used"));
+        return new Sample(CHarness.number(own, "rss_kb"), mallocKb(nmt), CHarness.number(own, "heap_used"));
     }
 
-    private static double committedKb(String nmt, String section) {
-        Matcher m = Pattern.compile(Pattern.quote(section) + "[^\\n]*?committed=(\\d+)KB").matcher(nmt);
+    /** All that the JVM has from malloc, by NMT's summary: the native memory that grows with what a program holds. */
+    private static double mallocKb(String nmt) {
+        Matcher m = Pattern.compile("Total:[^\\n]*\\n\\s*malloc: (\\d+)KB").matcher(nmt);
         if (!m.find()) {
-            throw new IllegalStateException("no " + section + " in NMT's summary: " + nmt);
+            throw new IllegalStateException("no malloc total in NMT's summary: " + nmt);
         }
         return Double.parseDouble(m.group(1));
     }

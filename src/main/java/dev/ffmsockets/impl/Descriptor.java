@@ -4,6 +4,9 @@ import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.SocketType;
 
+import dev.ffmsockets.poller.Poller;
+
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketException;
@@ -67,6 +70,8 @@ public final class Descriptor {
     private volatile Object w0, w1;
     private Object[] waiters = new Object[2];
     private int waiting;
+    /** Whether the socket is registered with the read poller, the write poller (it stays so until closed). */
+    private volatile boolean inReadPoller, inWritePoller;
 
     /**
      * Takes ownership of an open socket descriptor.
@@ -143,6 +148,13 @@ public final class Descriptor {
                 return;
             }
         } while (!STATE.weakCompareAndSet(this, s, (s | CLOSED) + 1)); // closed, and held by this close
+        if (inReadPoller || inWritePoller) {
+            try {
+                Poller.deregister(fd, inReadPoller, inWritePoller);
+            } catch (RuntimeException | Error e) {
+                // close never throws; the registration goes with the file when the kernel releases it
+            }
+        }
         try {
             if (s != 0) {
                 wake();
@@ -236,6 +248,24 @@ public final class Descriptor {
     /** {@return whether calls are in flight} */
     public boolean busy() {
         return (state & ~CLOSED) != 0;
+    }
+
+    /**
+     * Parks the calling virtual thread in the poller for {@code events} of this socket, registering the socket with
+     * that poller first if it is not yet.
+     */
+    void awaitInPoller(int events, long deadline) throws IOException {
+        Poller p = Poller.of(events);
+        boolean read = events == dev.ffmsockets.posix.Posix.POLLIN;
+        if (read ? !inReadPoller : !inWritePoller) {
+            p.register(fd);
+            if (read) {
+                inReadPoller = true;
+            } else {
+                inWritePoller = true;
+            }
+        }
+        p.await(fd, deadline);
     }
 
     /**

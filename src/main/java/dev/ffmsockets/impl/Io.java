@@ -248,7 +248,7 @@ public final class Io {
             if (backoff >= 0) {
                 LockSupport.parkNanos(Math.min(left, 50_000L << Math.min(backoff, 9))); // 50 µs doubling to ~25 ms
             } else if (me.isVirtual()) {
-                Poller.of(events).await(d.fd, deadline);
+                d.awaitInPoller(events, deadline);
             } else {
                 poll(d, call, target, events, deadline == 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
             }

@@ -33,12 +33,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * (say {@code epoll_create1} fails with {@code EMFILE}), the call that needed them fails with that errno and the
  * next use tries again.
  *
- * <p>A waiting thread records itself for its descriptor, arms a one-shot registration ({@code EPOLL_CTL_MOD}, or
- * {@code EPOLL_CTL_ADD} the first time) with event memory of the poller's own, and parks; it removes itself when
- * it wakes, for whatever reason (ready, timed out, interrupted, or unparked by a close). The registration goes with
- * the descriptor when the socket is released. The pollers never call user code and need no wake-up descriptor:
- * another thread's {@code epoll_ctl} takes effect at once, and arming a descriptor that is already ready reports
- * it at once.
+ * <p>A socket is registered with the read or the write poller once, the first time a thread waits on it, edge
+ * triggered ({@code EPOLLET}), and stays registered until it is closed ({@link #deregister}): a wait makes no
+ * {@code epoll_ctl}, as Go's poller makes none. A waiting thread records itself for its descriptor and parks; it
+ * removes itself when it wakes, for whatever reason (ready, timed out, interrupted, or unparked by a close). An
+ * edge that comes while nobody waits is kept as "ready" for the descriptor, and the next thread to wait finds it
+ * and does not park: readiness that came between a call's {@code EAGAIN} and its wait is never lost. The master
+ * poller, which the pollers themselves park in, arms one-shot registrations instead. The pollers never call user
+ * code and need no wake-up descriptor: another thread's {@code epoll_ctl} takes effect at once, and registering a
+ * descriptor that is already ready reports it at once.
  */
 public final class Poller {
 
@@ -62,12 +65,15 @@ public final class Poller {
     private final String name;
     private final int interest;
     private final int epfd;
+    /** Edge-triggered registrations made once (the read and write pollers), or one-shot ones armed per wait. */
+    private final boolean edge;
     /** Who waits for each descriptor: a thread, or a {@code Thread[]} when several wait for the same one. */
     private final Waiters waiters = new Waiters();
 
-    private Poller(String name, int interest) throws IOException {
+    private Poller(String name, int interest, boolean edge) throws IOException {
         this.name = name;
-        this.interest = interest | EPOLLONESHOT;
+        this.edge = edge;
+        this.interest = interest | (edge ? EPOLLET : EPOLLONESHOT);
         MemorySegment capture = Arena.ofAuto().allocate(CAPTURE);
         epfd = Kernel.epoll_create1(capture, EPOLL_CLOEXEC);
         if (epfd < 0) {
@@ -90,13 +96,13 @@ public final class Poller {
     private static Poller start(boolean read) throws IOException {
         synchronized (STARTING) {
             if (master == null) {
-                Poller m = new Poller("master", EPOLLIN);
+                Poller m = new Poller("master", EPOLLIN, false);
                 startThread(m, () -> Thread.ofPlatform().daemon().name("ffm-sockets-master-poller").unstarted(m::sleepAndWake));
                 master = m;
             }
             Poller p = read ? readers : writers;
             if (p == null) {
-                Poller q = p = new Poller(read ? "read" : "write", read ? EPOLLIN | EPOLLRDHUP : EPOLLOUT);
+                Poller q = p = new Poller(read ? "read" : "write", read ? EPOLLIN | EPOLLRDHUP : EPOLLOUT, true);
                 startThread(q, () -> Thread.ofVirtual().name("ffm-sockets-" + q.name + "-poller").unstarted(q::pollAndYield));
                 if (read) {
                     readers = p;
@@ -129,9 +135,13 @@ public final class Poller {
      */
     public void await(int fd, long deadline) throws IOException {
         Thread me = Thread.currentThread();
-        waiters.join(fd, me);
+        if (!waiters.join(fd, me)) {
+            return; // it became ready since the caller's call: try again at once
+        }
         try {
-            arm(fd);
+            if (!edge) {
+                arm(fd, EPOLL_CTL_MOD);
+            }
             if (deadline == 0) {
                 LockSupport.park(this);
             } else {
@@ -142,17 +152,60 @@ public final class Poller {
         }
     }
 
-    /** Arms the one-shot registration of {@code fd}: modify it, or add it if epoll does not have it. */
-    private void arm(int fd) throws IOException {
+    /**
+     * Registers {@code fd}, edge triggered, once for the socket's life: before a thread first waits on it here.
+     * Registering a socket that is ready already reports it at once.
+     *
+     * @param fd the descriptor
+     * @throws IOException if {@code epoll_ctl} fails
+     */
+    public void register(int fd) throws IOException {
+        waiters.clearReady(fd); // left by an earlier socket of the same number
+        arm(fd, EPOLL_CTL_ADD);
+    }
+
+    /**
+     * Removes the registrations of {@code fd} from the read and the write poller, as its socket is closed: the
+     * open file may outlive the number (a dup, a forked child), and its events must not come under the number.
+     * Never throws.
+     *
+     * @param fd    the descriptor
+     * @param read  whether it was registered with the read poller
+     * @param write whether it was registered with the write poller
+     */
+    public static void deregister(int fd, boolean read, boolean write) {
+        Poller r = readers, w = writers;
+        if (read && r != null) {
+            r.delete(fd);
+        }
+        if (write && w != null) {
+            w.delete(fd);
+        }
+    }
+
+    private void delete(int fd) {
+        Arming m = ARMING.take();
+        try {
+            Kernel.epoll_ctl(m.capture(), epfd, EPOLL_CTL_DEL, fd, m.event());
+        } finally {
+            ARMING.give(m);
+        }
+    }
+
+    /** Arms the registration of {@code fd}: modify it (one-shot, per wait) or add it, the other when that fails. */
+    private void arm(int fd, int op) throws IOException {
         Arming m = ARMING.take();
         try {
             MemorySegment capture = m.capture(), e = m.event();
             epoll_event.events(e, interest);
             e.set(JAVA_LONG_UNALIGNED, epoll_event.data$offset(), fd);
-            if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_MOD, fd, e) == 0) {
+            if (Kernel.epoll_ctl(capture, epfd, op, fd, e) == 0) {
                 return;
             }
             int error = (int) ERRNO.get(capture, 0L);
+            if (op == EPOLL_CTL_ADD && error == EEXIST) {
+                return; // another thread registered it meanwhile
+            }
             if (error == ENOENT) {
                 if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_ADD, fd, e) == 0) {
                     return;
@@ -170,7 +223,7 @@ public final class Poller {
     }
 
     private void unparkAll(int fd) {
-        Object v = waiters.take(fd);
+        Object v = edge ? waiters.ready(fd) : waiters.take(fd);
         if (v instanceof Thread one) {
             LockSupport.unpark(one);
         } else if (v instanceof Thread[] all) {
@@ -270,6 +323,8 @@ public final class Poller {
      */
     private static final class Waiters {
         private static final int CHUNK = 1024;
+        /** What a descriptor's entry holds when an edge came and nobody waited. */
+        private static final Object READY = new Object();
         private volatile AtomicReferenceArray<Object>[] chunks = newChunks(16);
 
         @SuppressWarnings("unchecked")
@@ -296,15 +351,39 @@ public final class Poller {
             return c[i];
         }
 
-        void join(int fd, Thread t) {
+        /** Records {@code t} as waiting for {@code fd}; or, if an edge came meanwhile, consumes it: false. */
+        boolean join(int fd, Thread t) {
             AtomicReferenceArray<Object> c = chunk(fd);
             int i = fd % CHUNK;
             for (;;) {
                 Object v = c.get(i);
-                if (c.compareAndSet(i, v, v == null ? t : with(v, t))) {
-                    return;
+                if (v == READY) {
+                    if (c.compareAndSet(i, READY, null)) {
+                        return false;
+                    }
+                } else if (c.compareAndSet(i, v, v == null ? t : with(v, t))) {
+                    return true;
                 }
             }
+        }
+
+        /** An edge for {@code fd}: takes its waiters (a thread or a {@code Thread[]}), or, with none, marks it ready. */
+        Object ready(int fd) {
+            AtomicReferenceArray<Object> c = chunk(fd);
+            int i = fd % CHUNK;
+            for (;;) {
+                Object v = c.get(i);
+                if (v == READY || v == null && c.compareAndSet(i, null, READY)) {
+                    return null;
+                }
+                if (v != null && c.compareAndSet(i, v, null)) {
+                    return v;
+                }
+            }
+        }
+
+        void clearReady(int fd) {
+            chunk(fd).compareAndSet(fd % CHUNK, READY, null);
         }
 
         void leave(int fd, Thread t) {
@@ -312,7 +391,7 @@ public final class Poller {
             int i = fd % CHUNK;
             for (;;) {
                 Object v = c.get(i);
-                if (v == null || !(v == t || v instanceof Thread[] all && Arrays.asList(all).contains(t))) {
+                if (v == null || v == READY || !(v == t || v instanceof Thread[] all && Arrays.asList(all).contains(t))) {
                     return; // taken by the poller, or never there
                 }
                 if (c.compareAndSet(i, v, without(v, t))) {
@@ -323,7 +402,8 @@ public final class Poller {
 
         /** Takes every waiter of {@code fd}: a thread, a {@code Thread[]}, or null. */
         Object take(int fd) {
-            return fd < 0 ? null : chunk(fd).getAndSet(fd % CHUNK, null);
+            Object v = fd < 0 ? null : chunk(fd).getAndSet(fd % CHUNK, null);
+            return v == READY ? null : v;
         }
 
         Object get(int fd) {
@@ -335,7 +415,7 @@ public final class Poller {
             for (AtomicReferenceArray<Object> c : chunks) {
                 for (int i = 0; c != null && i < c.length(); i++) {
                     Object v = c.get(i);
-                    n += v == null ? 0 : v instanceof Thread[] all ? all.length : 1;
+                    n += v == null || v == READY ? 0 : v instanceof Thread[] all ? all.length : 1;
                 }
             }
             return n;
