@@ -87,7 +87,7 @@ public final class Bench {
         }
     }
 
-    /** W5: what one more connection costs the server, in bytes: resident memory, native memory (malloc, NMT), heap. */
+    /** W5: what one more connection costs the server, in bytes: resident memory, native memory (NMT's Other), heap. */
     record Memory(double rss, double nativeMemory, double heap) {
     }
 

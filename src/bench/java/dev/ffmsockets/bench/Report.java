@@ -193,8 +193,8 @@ final class Report {
         if (byWorkload.keySet().stream().anyMatch(w -> w.id().equals("W5"))) {
             s.append("\nW5, virtual threads, 1-byte ping-pong: the implementations' windows interleaved round by round; memory is what ")
                     .append("one more connection costs the server, between N/2 and N connections, each read after traffic (resident ")
-                    .append("memory, native memory from malloc by NMT, heap in use after a full collection); below ten thousand ")
-                    .append("connections the process's own movements outweigh it.\n\n");
+                    .append("memory, native memory the program allocates (NMT's \"Other\": direct buffers, arenas), heap in use after a full ")
+                    .append("collection); below ten thousand connections the process's own movements outweigh it.\n\n");
             s.append("| connections | implementation | median | unit | vs java.net | vs nio-selector | per connection: RSS / native / heap | steal % |\n");
             s.append("|---:|---|---:|---|---:|---:|---:|---:|\n");
             for (Map.Entry<Workload, List<Row>> e : byWorkload.entrySet()) {
