@@ -25,6 +25,9 @@
 #include <string.h>
 #include <errno.h>
 #include <signal.h>
+#include <time.h>
+#include <sys/sendfile.h>
+#include <netinet/udp.h>
 
 /* glibc declares accept4 only under _GNU_SOURCE (see above); this is its Linux signature. */
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
@@ -33,6 +36,29 @@ extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int fl
  * with a signal sent to that thread alone, as the JDK does. */
 extern pid_t gettid(void);
 extern int tgkill(pid_t tgid, pid_t tid, int sig);
+
+/* Batches of datagrams: struct mmsghdr, sendmmsg and recvmmsg, declared by glibc only under _GNU_SOURCE. */
+struct mmsghdr {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+};
+extern int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags);
+extern int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags, struct timespec *timeout);
+
+/* Moving bytes in the kernel: splice and pipe2 (and their flags), likewise only under _GNU_SOURCE. */
+extern ssize_t splice(int fd_in, __off64_t *off_in, int fd_out, __off64_t *off_out, size_t len, unsigned int flags);
+extern int pipe2(int pipefd[2], int flags);
+#define SPLICE_F_MOVE     1
+#define SPLICE_F_NONBLOCK 2
+#define SPLICE_F_MORE     4
+
+/* Where an IPv6 datagram was sent to (IPV6_PKTINFO), and the credentials message type (SCM_CREDENTIALS):
+ * likewise only under _GNU_SOURCE; these are their Linux layout and value. */
+struct in6_pktinfo {
+    struct in6_addr ipi6_addr;
+    unsigned int ipi6_ifindex;
+};
+#define SCM_CREDENTIALS 2
 
 /* struct ucred (SO_PEERCRED) is likewise only declared under _GNU_SOURCE; this is its Linux layout. */
 struct ucred {

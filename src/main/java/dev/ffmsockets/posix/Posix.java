@@ -6,10 +6,12 @@ import dev.ffmsockets.raw.Constants;
 import dev.ffmsockets.raw.addrinfo;
 import dev.ffmsockets.raw.cmsghdr;
 import dev.ffmsockets.raw.epoll_event;
+import dev.ffmsockets.raw.mmsghdr;
 import dev.ffmsockets.raw.msghdr;
 import dev.ffmsockets.raw.pollfd;
 import dev.ffmsockets.raw.rlimit;
 import dev.ffmsockets.raw.sockets_h;
+import dev.ffmsockets.raw.timespec;
 
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -72,7 +74,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * (only this module needs it), except those that would touch memory they cannot check, which are
  * <em>restricted</em> as the JDK's own such methods are: they throw {@link IllegalCallerException} unless the
  * calling module has native access ({@code --enable-native-access=M}). They are {@link #sendmsg},
- * {@link #recvmsg}, {@link #CMSG_FIRSTHDR}, {@link #CMSG_NXTHDR}, {@link #freeaddrinfo}, and
+ * {@link #recvmsg}, {@link #sendmmsg}, {@link #recvmmsg}, {@link #CMSG_FIRSTHDR}, {@link #CMSG_NXTHDR},
+ * {@link #freeaddrinfo}, and
  * {@link #setsockopt}/{@link #getsockopt} of the few options whose value holds an address. In
  * {@link dev.ffmsockets.raw} nothing public calls C or reinterprets memory: a pointer read from a struct is a
  * zero-length segment, and code with native access links its own downcall from a function's
@@ -852,6 +855,141 @@ public final class Posix implements Constants {
         MemorySegment p = st.out(DATA, pipefd, 2 * Integer.BYTES);
         int r = result(st, Kernel.pipe(st.capture, p));
         CallState.back(p, pipefd, r == 0 ? 2 * Integer.BYTES : 0);
+        return r;
+    }
+
+    /**
+     * {@code pipe2(2)}: {@code int pipe2(int pipefd[2], int flags)}.
+     *
+     * @param pipefd at least two {@code int}s; receives the read end and the write end
+     * @param flags  {@link #O_CLOEXEC}, {@link #O_NONBLOCK}, or 0
+     * @return 0, or -1 with errno set
+     * @throws IndexOutOfBoundsException if {@code pipefd} cannot hold two {@code int}s
+     */
+    public static int pipe2(MemorySegment pipefd, int flags) {
+        Checks.writable("pipe2", "pipefd", pipefd, 2 * Integer.BYTES);
+        CallState st = CallState.current();
+        MemorySegment p = st.out(DATA, pipefd, 2 * Integer.BYTES);
+        int r = result(st, Kernel.pipe2(st.capture, p, flags));
+        CallState.back(p, pipefd, r == 0 ? 2 * Integer.BYTES : 0);
+        return r;
+    }
+
+    /**
+     * {@code open(2)}: {@code int open(const char *pathname, int flags)}, without a mode (no {@code O_CREAT}).
+     *
+     * @param pathname a NUL-terminated path
+     * @param flags    {@link #O_RDONLY}, {@link #O_CLOEXEC}, ...
+     * @return the descriptor, or -1 with errno set ({@code ENOENT}, {@code EACCES}, ...)
+     * @throws IndexOutOfBoundsException if {@code pathname} has no NUL
+     */
+    public static int open(MemorySegment pathname, int flags) {
+        long n = Checks.cString("open", "pathname", pathname);
+        CallState st = CallState.current();
+        return result(st, Kernel.open(st.capture, st.in(DATA, pathname, n), flags));
+    }
+
+    /**
+     * {@code splice(2)}: {@code ssize_t splice(int fd_in, off64_t *off_in, int fd_out, off64_t *off_out,
+     * size_t len, unsigned int flags)}: moves bytes between a pipe and another descriptor inside the kernel.
+     *
+     * @param fd_in   the descriptor read from
+     * @param off_in  one {@code off64_t}, the offset in {@code fd_in} (updated), or {@code NULL}
+     * @param fd_out  the descriptor written to
+     * @param off_out likewise for {@code fd_out}, or {@code NULL}
+     * @param len     at most this many bytes
+     * @param flags   {@link #SPLICE_F_MOVE}, {@link #SPLICE_F_NONBLOCK}, {@link #SPLICE_F_MORE}, or 0
+     * @return the number of bytes moved, 0 at end of input, or -1 with errno set
+     * @throws IndexOutOfBoundsException if an offset given cannot hold an {@code off64_t}
+     */
+    public static long splice(int fd_in, MemorySegment off_in, int fd_out, MemorySegment off_out, long len, int flags) {
+        CallState st = CallState.current();
+        MemorySegment in = offset("splice", "off_in", st, DATA, off_in), out = offset("splice", "off_out", st, ADDR, off_out);
+        long r = result(st, Kernel.splice(st.capture, fd_in, in, fd_out, out, len, flags));
+        CallState.back(in, off_in, Checks.isNull(off_in) ? 0 : Long.BYTES);
+        CallState.back(out, off_out, Checks.isNull(off_out) ? 0 : Long.BYTES);
+        return r;
+    }
+
+    /**
+     * {@code sendfile(2)}: {@code ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)}: sends bytes
+     * of a file to a socket inside the kernel.
+     *
+     * @param out_fd the socket
+     * @param in_fd  the file
+     * @param offset one {@code off_t}, where to read in the file (updated), or {@code NULL} for its file offset
+     * @param count  at most this many bytes
+     * @return the number of bytes sent, or -1 with errno set
+     * @throws IndexOutOfBoundsException if {@code offset} is given and cannot hold an {@code off_t}
+     */
+    public static long sendfile(int out_fd, int in_fd, MemorySegment offset, long count) {
+        CallState st = CallState.current();
+        MemorySegment o = offset("sendfile", "offset", st, DATA, offset);
+        long r = result(st, Kernel.sendfile(st.capture, out_fd, in_fd, o, count));
+        CallState.back(o, offset, Checks.isNull(offset) ? 0 : Long.BYTES);
+        return r;
+    }
+
+    /** A 64-bit offset argument: {@code NULL}, or one {@code off_t} that C reads and writes, passed in native memory. */
+    private static MemorySegment offset(String fn, String name, CallState st, int slot, MemorySegment offset) {
+        if (Checks.isNull(offset)) {
+            return offset;
+        }
+        Checks.writable(fn, name, offset, Long.BYTES);
+        return st.in(slot, offset, Long.BYTES);
+    }
+
+    /**
+     * {@code sendmmsg(2)}: {@code int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags)}:
+     * several datagrams in one call. Only the array of {@code mmsghdr} is checked; the addresses inside each (as for
+     * {@link #sendmsg}) cannot be. <b>Restricted</b>: the calling module needs native access.
+     *
+     * @param sockfd the socket
+     * @param msgvec {@code vlen} {@code mmsghdr}s; C sets each one's {@code msg_len}
+     * @param vlen   how many
+     * @param flags  flags, or 0
+     * @return how many datagrams were sent, or -1 with errno set
+     * @throws IndexOutOfBoundsException if {@code msgvec} holds fewer than {@code vlen} {@code mmsghdr}s
+     * @throws IllegalCallerException    if the calling module has no native access
+     */
+    public static int sendmmsg(int sockfd, MemorySegment msgvec, int vlen, int flags) {
+        NativeAccess.require("sendmmsg");
+        long size = Checks.count("sendmmsg", "vlen", Integer.toUnsignedLong(vlen), "msgvec", msgvec, mmsghdr.sizeof());
+        Checks.writable("sendmmsg", "msgvec", msgvec, size);
+        CallState st = CallState.current();
+        MemorySegment m = st.in(EXTRA, msgvec, size);
+        int r = result(st, Kernel.sendmmsg(st.capture, sockfd, m, vlen, flags));
+        CallState.back(m, msgvec, size);
+        return r;
+    }
+
+    /**
+     * {@code recvmmsg(2)}: {@code int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags,
+     * struct timespec *timeout)}: several datagrams in one call. As for {@link #sendmmsg}, the addresses inside each
+     * {@code mmsghdr} cannot be checked. <b>Restricted</b>: the calling module needs native access.
+     *
+     * @param sockfd  the socket
+     * @param msgvec  {@code vlen} {@code mmsghdr}s; C updates each one's {@code msg_len}, name and control lengths
+     * @param vlen    how many
+     * @param flags   {@link #MSG_WAITFORONE}, {@link #MSG_DONTWAIT}, ... or 0
+     * @param timeout a {@code timespec}, or {@code NULL}
+     * @return how many datagrams were received, or -1 with errno set
+     * @throws IndexOutOfBoundsException if {@code msgvec} holds fewer than {@code vlen} {@code mmsghdr}s, or
+     *                                   {@code timeout} is smaller than a {@code timespec}
+     * @throws IllegalCallerException    if the calling module has no native access
+     */
+    public static int recvmmsg(int sockfd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) {
+        NativeAccess.require("recvmmsg");
+        long size = Checks.count("recvmmsg", "vlen", Integer.toUnsignedLong(vlen), "msgvec", msgvec, mmsghdr.sizeof());
+        Checks.writable("recvmmsg", "msgvec", msgvec, size);
+        long t = Checks.isNull(timeout) ? 0 : timespec.sizeof();
+        Checks.writable("recvmmsg", "timeout", timeout, t);
+        CallState st = CallState.current();
+        MemorySegment m = st.in(EXTRA, msgvec, size);
+        MemorySegment ts = t == 0 ? timeout : st.in(DATA, timeout, t);
+        int r = result(st, Kernel.recvmmsg(st.capture, sockfd, m, vlen, flags, ts));
+        CallState.back(m, msgvec, size);
+        CallState.back(ts, timeout, t);
         return r;
     }
 

@@ -694,6 +694,8 @@ public interface Constants {
     int F_SETLK64 = (int)6L;
     /** {@code #define F_SETLKW64 7} */
     int F_SETLKW64 = (int)7L;
+    /** {@code #define O_RDONLY 0} */
+    int O_RDONLY = (int)0L;
     /** {@code #define O_NONBLOCK 2048} */
     int O_NONBLOCK = (int)2048L;
     /** {@code #define F_DUPFD 0} */
@@ -982,6 +984,20 @@ public interface Constants {
     int ERFKILL = (int)132L;
     /** {@code #define EHWPOISON 133} */
     int EHWPOISON = (int)133L;
+    /** {@code #define UDP_SEGMENT 103} */
+    int UDP_SEGMENT = (int)103L;
+    /** {@code #define UDP_GRO 104} */
+    int UDP_GRO = (int)104L;
+    /** {@code #define SOL_UDP 17} */
+    int SOL_UDP = (int)17L;
+    /** {@code #define SPLICE_F_MOVE 1} */
+    int SPLICE_F_MOVE = (int)1L;
+    /** {@code #define SPLICE_F_NONBLOCK 2} */
+    int SPLICE_F_NONBLOCK = (int)2L;
+    /** {@code #define SPLICE_F_MORE 4} */
+    int SPLICE_F_MORE = (int)4L;
+    /** {@code #define SCM_CREDENTIALS 2} */
+    int SCM_CREDENTIALS = (int)2L;
     /** {@code enum __socket_type.SOCK_STREAM = 1} */
     int SOCK_STREAM = (int)1L;
     /** {@code enum __socket_type.SOCK_DGRAM = 2} */
