@@ -41,6 +41,29 @@ public final class LinuxSocketOptions {
     /** {@code IPPROTO_IPV6 IPV6_V6ONLY}: an IPv6 socket accepts IPv6 only, not IPv4-mapped addresses. */
     public static final SocketOption<Boolean> IPV6_V6ONLY = new Option<>("IPV6_V6ONLY", Boolean.class);
 
+    /**
+     * {@code SOL_SOCKET SO_PASSCRED}: receive the sender's credentials with each message, as
+     * {@link ControlMessage.Credentials} (Unix-domain sockets).
+     */
+    public static final SocketOption<Boolean> SO_PASSCRED = new Option<>("SO_PASSCRED", Boolean.class);
+    /** {@code SOL_SOCKET SO_TIMESTAMPNS}: receive the kernel's receive time with each datagram, as {@link ControlMessage.Timestamp}. */
+    public static final SocketOption<Boolean> SO_TIMESTAMPNS = new Option<>("SO_TIMESTAMPNS", Boolean.class);
+    /**
+     * {@code IPPROTO_IP IP_PKTINFO}, on IPv6 sockets {@code IPPROTO_IPV6 IPV6_RECVPKTINFO}: receive the address each
+     * datagram was sent to and the interface it came in on, as {@link ControlMessage.PacketInfo} (UDP).
+     */
+    public static final SocketOption<Boolean> IP_PKTINFO = new Option<>("IP_PKTINFO", Boolean.class);
+    /**
+     * {@code SOL_UDP UDP_SEGMENT}: cut every send larger than this many bytes into datagrams of this size in the
+     * kernel (UDP GSO, Linux 4.18 and later); 0 for none. Per call: {@link ControlMessage.SegmentSize}.
+     */
+    public static final SocketOption<Integer> UDP_SEGMENT = new Option<>("UDP_SEGMENT", Integer.class);
+    /**
+     * {@code SOL_UDP UDP_GRO}: let the kernel join datagrams of one flow into one receive, reporting their size as
+     * {@link ControlMessage.SegmentSize} (UDP GRO, Linux 5.0 and later).
+     */
+    public static final SocketOption<Boolean> UDP_GRO = new Option<>("UDP_GRO", Boolean.class);
+
     /** A socket option key of this project: its C name and its Java type. */
     record Option<T>(String name, Class<T> type) implements SocketOption<T> {
         @Override

@@ -4,8 +4,12 @@ import dev.ffmsockets.impl.Blocking;
 import dev.ffmsockets.impl.Connector;
 import dev.ffmsockets.impl.Control;
 import dev.ffmsockets.impl.Descriptor;
+import dev.ffmsockets.impl.Io;
+import dev.ffmsockets.impl.Messages;
 import dev.ffmsockets.impl.Options;
+import dev.ffmsockets.impl.Splicing;
 import dev.ffmsockets.impl.Transfers;
+import dev.ffmsockets.posix.Posix;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +25,10 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.NoConnectionPendingException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -150,6 +157,35 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
+     * Two connected AF_UNIX stream sockets: {@code socketpair(AF_UNIX, SOCK_STREAM)}, the usual pair.
+     *
+     * @return the pair, each in blocking mode
+     * @throws IOException {@code EMFILE}, ...
+     */
+    public static Pair pair() throws IOException {
+        return pair(Family.UNIX, SocketType.STREAM);
+    }
+
+    /**
+     * A second socket over the same kernel socket: {@code fcntl(F_DUPFD_CLOEXEC)}, as C's {@code dup}. Closing one
+     * does not affect the other; the peer reads end of stream when both are closed. The two share the open file's
+     * status flags ({@code O_NONBLOCK}), and each has its own mode and timeout.
+     *
+     * @return the new socket, in blocking mode
+     * @throws IOException {@code EMFILE}, a closed socket, ...
+     */
+    public Socket dup() throws IOException {
+        int fd = Control.dup(d);
+        try {
+            int flags = Control.statusFlags(fd);
+            return new Socket(fd, d.family(), d.type(), flags, true, false);
+        } catch (IOException | RuntimeException e) {
+            Posix.close(fd);
+            throw e;
+        }
+    }
+
+    /**
      * Takes ownership of a socket descriptor made elsewhere. Its family, type and blocking mode are read with
      * {@code getsockopt(2)} ({@code SO_DOMAIN}, {@code SO_TYPE}) and {@code fcntl(2)} ({@code F_GETFL}); if that
      * fails the descriptor is not taken, and stays the caller's.
@@ -185,7 +221,7 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
-     * What {@code recvFrom} received into an array or segment.
+     * What {@code recvFrom} received.
      *
      * @param length the number of bytes received (for a datagram larger than the buffer, the part that fit)
      * @param sender the sender's address, or {@code null} when the kernel gave none (a connected stream socket)
@@ -403,6 +439,37 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
+     * Sends bytes with flags of this call: {@code send(2)} with {@code MSG_NOSIGNAL} and {@code flags}, such as
+     * {@link MsgFlag#DONTWAIT} (return 0 rather than wait, whatever the mode), {@link MsgFlag#MORE},
+     * {@link MsgFlag#OOB}. The position advances past what was sent.
+     *
+     * @param src   the bytes, between position and limit
+     * @param flags the flags
+     * @return how many were sent; 0 when none could be without waiting
+     * @throws IOException as for {@link #send(byte[])}
+     */
+    public int send(ByteBuffer src, MsgFlag... flags) throws IOException {
+        return io.send(src, MsgFlag.bits(flags));
+    }
+
+    /**
+     * Sends {@code len} bytes of {@code src} from {@code off} with flags of this call, as
+     * {@link #send(ByteBuffer, MsgFlag...)}.
+     *
+     * @param src   the bytes
+     * @param off   where they start
+     * @param len   how many
+     * @param flags the flags
+     * @return how many were sent; 0 when none could be without waiting
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code src}
+     * @throws IOException               as for {@link #send(byte[])}
+     */
+    public int send(byte[] src, int off, int len, MsgFlag... flags) throws IOException {
+        Objects.checkFromIndexSize(off, len, src.length);
+        return (int) io.send(src, off, len, MsgFlag.bits(flags));
+    }
+
+    /**
      * Sends all the bytes, calling {@code send(2)} until they are gone. Blocking mode only. The timeout bounds the
      * whole call; the {@link java.net.SocketTimeoutException} then says how many bytes went out.
      *
@@ -509,6 +576,40 @@ public final class Socket implements AutoCloseable {
         return io.recv(dst, 0, dst.byteSize());
     }
 
+    /**
+     * Receives bytes with flags of this call: {@code recv(2)} with {@code flags}: {@link MsgFlag#PEEK} (the bytes
+     * stay queued), {@link MsgFlag#DONTWAIT} (return 0 rather than wait, whatever the mode),
+     * {@link MsgFlag#WAITALL} (on a stream, fill the space unless the stream ends, an error comes, or the call may
+     * not wait), {@link MsgFlag#TRUNC} (return a datagram's real length, even when it was cut), {@link MsgFlag#OOB}.
+     * The position advances past what arrived (at most to the limit).
+     *
+     * @param dst   where the bytes go, between position and limit
+     * @param flags the flags
+     * @return as for {@link #recv(byte[])}; with {@link MsgFlag#TRUNC}, a datagram's real length
+     * @throws ReadOnlyBufferException if {@code dst} is read-only
+     * @throws IOException             as for {@link #recv(byte[])}
+     */
+    public int recv(ByteBuffer dst, MsgFlag... flags) throws IOException {
+        return io.recv(dst, MsgFlag.bits(flags));
+    }
+
+    /**
+     * Receives at most {@code len} bytes into {@code dst} from {@code off} with flags of this call, as
+     * {@link #recv(ByteBuffer, MsgFlag...)}.
+     *
+     * @param dst   where they go
+     * @param off   where in {@code dst}
+     * @param len   at most this many
+     * @param flags the flags
+     * @return as for {@link #recv(ByteBuffer, MsgFlag...)}
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code dst}
+     * @throws IOException               as for {@link #recv(byte[])}
+     */
+    public int recv(byte[] dst, int off, int len, MsgFlag... flags) throws IOException {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        return (int) io.recv(dst, off, len, MsgFlag.bits(flags));
+    }
+
     private static void requireWritable(MemorySegment dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("the segment to receive into is read-only");
@@ -562,13 +663,24 @@ public final class Socket implements AutoCloseable {
      * Receives a datagram and its sender: {@code recvfrom(2)}. A datagram larger than the space is truncated.
      *
      * @param dst where the datagram goes, between position and limit; the position advances past it
-     * @return the sender's address; {@code null} in non-blocking mode when nothing is there, or when the kernel
-     *         gives no address (a connected stream socket)
+     * @return the length and the sender (whose address is {@code null} when the kernel gives none, as on a
+     *         connected stream socket); {@code null} in non-blocking mode when nothing is there
      * @throws ReadOnlyBufferException if {@code dst} is read-only
      * @throws IOException             a timeout, {@code ECONNREFUSED} (port unreachable), a closed socket, ...
      */
-    public SockAddr recvFrom(ByteBuffer dst) throws IOException {
+    public Received recvFrom(ByteBuffer dst) throws IOException {
         return io.recvFrom(dst);
+    }
+
+    /**
+     * Receives a datagram and its sender into an array: {@code recvfrom(2)}.
+     *
+     * @param dst where the datagram goes
+     * @return the length and the sender; {@code null} in non-blocking mode when nothing is there
+     * @throws IOException as for {@link #recvFrom(ByteBuffer)}
+     */
+    public Received recvFrom(byte[] dst) throws IOException {
+        return io.recvFrom(dst, 0, dst.length);
     }
 
     /**
@@ -597,6 +709,262 @@ public final class Socket implements AutoCloseable {
     public Received recvFrom(MemorySegment dst) throws IOException {
         requireWritable(dst);
         return io.recvFrom(dst, 0, dst.byteSize());
+    }
+
+    // ---- messages -------------------------------------------------------------------------------------------
+
+    /**
+     * Sends a message: {@code sendmsg(2)} with {@code MSG_NOSIGNAL}, gathering the bytes of several buffers, to an
+     * address or the connected peer, with control messages ({@link ControlMessage}: descriptors or sockets to
+     * pass, credentials, the source address, a UDP segment size). The sockets passed cannot be closed under the
+     * call. Positions advance past what was sent.
+     *
+     * @param srcs    the bytes, between each buffer's position and limit, in order; at most 1024
+     * @param target  the destination, or {@code null} for the connected peer
+     * @param control the control messages, possibly none
+     * @param flags   flags of this call ({@link MsgFlag#DONTWAIT}, {@link MsgFlag#MORE}, ...)
+     * @return how many bytes were sent; 0 when none could be without waiting
+     * @throws IllegalArgumentException if there are more than 1024 buffers, a control message cannot be sent
+     *                                  (more than 253 descriptors, a received one) or the address is of another
+     *                                  family
+     * @throws IOException              {@code EMSGSIZE}, {@code EPERM} (credentials not one's own), a closed socket
+     *                                  among those passed, ...
+     */
+    public long sendMsg(ByteBuffer[] srcs, SockAddr target, List<ControlMessage> control, MsgFlag... flags)
+            throws IOException {
+        return sendMsg((Object[]) srcs, target, control, flags);
+    }
+
+    /**
+     * Sends a message from segments, as {@link #sendMsg(ByteBuffer[], SockAddr, List, MsgFlag...)}.
+     *
+     * @param srcs    the bytes, in order; at most 1024 segments
+     * @param target  the destination, or {@code null} for the connected peer
+     * @param control the control messages, possibly none
+     * @param flags   flags of this call
+     * @return how many bytes were sent; 0 when none could be without waiting
+     * @throws IOException as for {@link #sendMsg(ByteBuffer[], SockAddr, List, MsgFlag...)}
+     */
+    public long sendMsg(MemorySegment[] srcs, SockAddr target, List<ControlMessage> control, MsgFlag... flags)
+            throws IOException {
+        return sendMsg((Object[]) srcs, target, control, flags);
+    }
+
+    private long sendMsg(Object[] srcs, SockAddr target, List<ControlMessage> control, MsgFlag... flags)
+            throws IOException {
+        Messages.check("sendmsg", srcs);
+        if (target != null) {
+            checkFamily("sendmsg", target);
+        }
+        List<ControlMessage> c = List.copyOf(control);
+        dev.ffmsockets.impl.ControlCodec.space(c); // refuses what cannot be sent, before anything is held
+        List<Descriptor> held = new ArrayList<>();
+        try {
+            for (ControlMessage m : c) {
+                if (m instanceof ControlMessage.SocketRights r) {
+                    for (Socket s : r.sockets()) {
+                        s.d.begin("sendmsg");
+                        held.add(s.d);
+                    }
+                }
+            }
+            return Math.max(0, Messages.send(d, mode, srcs, target, c, held, MsgFlag.bits(flags)));
+        } finally {
+            held.forEach(Descriptor::end);
+        }
+    }
+
+    /**
+     * Receives a message: {@code recvmsg(2)} with {@code MSG_CMSG_CLOEXEC}, scattering the bytes over several
+     * buffers, with the sender, the flags that came back ({@link MsgFlag#TRUNC}, {@link MsgFlag#CTRUNC},
+     * {@link MsgFlag#EOR}) and the control messages. Descriptors received are owned by the message: close it (a
+     * try-with-resources) and every one not {@linkplain ReceivedFd#take taken} is closed. Control data that does
+     * not fit in {@code controlSpace} is cut ({@link MsgFlag#CTRUNC}), and the kernel closes the descriptors it
+     * could not hand over. Positions advance past what arrived.
+     *
+     * @param dsts         where the bytes go, between each buffer's position and limit, in order; at most 1024
+     * @param controlSpace bytes of room for control data: {@link ControlMessage#space} of each message expected,
+     *                     added up (0 for none)
+     * @param flags        flags of this call ({@link MsgFlag#PEEK}, {@link MsgFlag#DONTWAIT},
+     *                     {@link MsgFlag#WAITALL}, {@link MsgFlag#TRUNC}, ...)
+     * @return the message, whose length is -1 at end of stream; {@code null} when nothing could be received
+     *         without waiting
+     * @throws IllegalArgumentException if there are more than 1024 buffers or {@code controlSpace} is negative
+     * @throws ReadOnlyBufferException  if a buffer is read-only
+     * @throws IOException              as for {@link #recv(byte[])}
+     */
+    public Message recvMsg(ByteBuffer[] dsts, int controlSpace, MsgFlag... flags) throws IOException {
+        return recvMsg((Object[]) dsts, controlSpace, flags);
+    }
+
+    /**
+     * Receives a message into segments, as {@link #recvMsg(ByteBuffer[], int, MsgFlag...)}.
+     *
+     * @param dsts         where the bytes go, in order; at most 1024 segments
+     * @param controlSpace bytes of room for control data
+     * @param flags        flags of this call
+     * @return the message; {@code null} when nothing could be received without waiting
+     * @throws IllegalArgumentException if a segment is read-only, or as for
+     *                                  {@link #recvMsg(ByteBuffer[], int, MsgFlag...)}
+     * @throws IOException              as for {@link #recv(byte[])}
+     */
+    public Message recvMsg(MemorySegment[] dsts, int controlSpace, MsgFlag... flags) throws IOException {
+        return recvMsg((Object[]) dsts, controlSpace, flags);
+    }
+
+    private Message recvMsg(Object[] dsts, int controlSpace, MsgFlag... flags) throws IOException {
+        Messages.check("recvmsg", dsts);
+        if (controlSpace < 0) {
+            throw new IllegalArgumentException("recvmsg: controlSpace " + controlSpace + " is negative");
+        }
+        return Messages.receive(d, mode, dsts, controlSpace, MsgFlag.bits(flags));
+    }
+
+    // ---- batches ------------------------------------------------------------------------------------------------
+
+    /**
+     * Sends the datagrams of a batch from {@code from} on: {@code sendmmsg(2)} with {@code MSG_NOSIGNAL}, once.
+     * In blocking mode it waits until at least one can go; it may send fewer than all, so send the rest with
+     * {@code from} moved on by what it returned.
+     *
+     * @param batch the datagrams
+     * @param from  the first to send, 0 to {@link DatagramBatch#count()}
+     * @return how many were sent; 0 in non-blocking mode when none could be
+     * @throws IndexOutOfBoundsException if {@code from} is outside the batch
+     * @throws IOException               as for {@link #sendTo(byte[], SockAddr)}, for the first datagram
+     */
+    public int sendMany(DatagramBatch batch, int from) throws IOException {
+        return batch.batch.send(d, mode, from);
+    }
+
+    /**
+     * Sends the datagrams of a batch: {@link #sendMany(DatagramBatch, int) sendMany(batch, 0)}.
+     *
+     * @param batch the datagrams
+     * @return how many were sent
+     * @throws IOException as for {@link #sendMany(DatagramBatch, int)}
+     */
+    public int sendMany(DatagramBatch batch) throws IOException {
+        return sendMany(batch, 0);
+    }
+
+    /**
+     * Receives datagrams into a batch: {@code recvmmsg(2)} with {@code MSG_WAITFORONE}: waits (as the mode and
+     * timeout allow) for one, then takes as many as are queued, up to the batch's capacity, without waiting more.
+     * The batch then holds them: {@link DatagramBatch#length}, {@link DatagramBatch#sender}, ...
+     *
+     * @param batch where they go
+     * @param flags flags of this call ({@link MsgFlag#DONTWAIT}, ...)
+     * @return how many arrived; 0 when none could be received without waiting
+     * @throws IOException as for {@link #recvFrom(ByteBuffer)}
+     */
+    public int recvMany(DatagramBatch batch, MsgFlag... flags) throws IOException {
+        return batch.batch.receive(d, mode, MsgFlag.bits(flags));
+    }
+
+    /**
+     * Receives datagrams into a batch, as {@link #recvMany(DatagramBatch, MsgFlag...)} with no flags.
+     *
+     * @param batch where they go
+     * @return how many arrived; 0 in non-blocking mode when none were there
+     * @throws IOException as for {@link #recvFrom(ByteBuffer)}
+     */
+    public int recvMany(DatagramBatch batch) throws IOException {
+        return batch.batch.receive(d, mode, 0);
+    }
+
+    // ---- transfers in the kernel -------------------------------------------------------------------------------
+
+    /**
+     * Moves bytes from another socket to this one inside the kernel: {@code splice(2)} from {@code source} into a
+     * pipe and from the pipe into this socket, never through Java memory; for proxies. Stops after {@code count}
+     * bytes or at the end of {@code source}'s stream. Both sockets in blocking mode; each one's timeout bounds the
+     * waits on it over the whole call (the exception then says how many bytes were moved). Closing either socket
+     * from another thread ends the call with the closed-socket exception.
+     *
+     * @param source the socket to read from (a stream)
+     * @param count  at most this many bytes ({@link Long#MAX_VALUE}: until end of stream)
+     * @return how many bytes were moved; 0 when {@code source} was at end of stream
+     * @throws IllegalArgumentException     if {@code count} is negative
+     * @throws IllegalBlockingModeException if either socket is in non-blocking mode
+     * @throws IOException                  {@code EINVAL} (a socket type splice does not take), {@code EPIPE}, a
+     *                                      timeout, a closed socket, ...
+     */
+    public long transferFrom(Socket source, long count) throws IOException {
+        Objects.requireNonNull(source, "source");
+        if (count < 0) {
+            throw new IllegalArgumentException("transferFrom: count " + count + " is negative");
+        }
+        return Splicing.relay(source.d, source.mode, d, mode, count);
+    }
+
+    /**
+     * Sends part of a file inside the kernel: {@code open(2)} and {@code sendfile(2)}, never through Java memory;
+     * for file servers. Stops after {@code count} bytes or at the end of the file. Blocking mode; the timeout
+     * bounds the whole call (the exception then says how many bytes went).
+     *
+     * @param file     the file, on the default file system
+     * @param position where in the file to start
+     * @param count    at most this many bytes ({@link Long#MAX_VALUE}: to the end)
+     * @return how many bytes were sent
+     * @throws IllegalArgumentException              if {@code position} or {@code count} is negative
+     * @throws java.nio.file.NoSuchFileException     if the file does not exist
+     * @throws java.nio.file.AccessDeniedException   if it cannot be read
+     * @throws IllegalBlockingModeException          if the socket is in non-blocking mode
+     * @throws IOException                           {@code EPIPE}, a timeout, a closed socket, ...
+     */
+    public long sendFile(Path file, long position, long count) throws IOException {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("sendFile: position " + position + " and count " + count
+                    + " must not be negative");
+        }
+        return Splicing.sendFile(d, mode, file, position, count);
+    }
+
+    // ---- any other call ---------------------------------------------------------------------------------------
+
+    /**
+     * Makes a C call of the caller's on this socket's descriptor under the wrapper's guarantees, as Go's
+     * {@code RawConn} does: the number cannot be released by a concurrent {@link #close()} while the call runs
+     * (a close wakes it, as any call); {@code EINTR} is retried; on {@code EAGAIN} the call waits for
+     * {@code readiness} (a virtual thread parks in the poller, the descriptor being non-blocking) for at most the
+     * socket's timeout, then is made again; other failures throw with their errno. The call reports failure as
+     * the C-style API does: -1 with {@link Posix#errno()} set.
+     *
+     * {@snippet :
+     * // TCP_INFO, which the wrapper has no option for
+     * try (Arena arena = Arena.ofConfined()) {
+     *     MemorySegment info = arena.allocate(232), len = arena.allocateFrom(C_INT, 232);
+     *     socket.call(Readiness.NONE, fd -> getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, len));
+     * }
+     * }
+     *
+     * @param readiness what an {@code EAGAIN} waits for; {@link SocketCall.Readiness#NONE}: it is an error
+     * @param call      the call, given the descriptor
+     * @return what the call returned, never negative; -1 only in non-blocking mode when it would wait
+     * @throws IOException the exception of the call's errno, a timeout, a closed socket, or the call's own
+     */
+    public long call(SocketCall.Readiness readiness, SocketCall call) throws IOException {
+        Objects.requireNonNull(readiness, "readiness");
+        Objects.requireNonNull(call, "call");
+        int events = switch (readiness) {
+            case NONE -> 0;
+            case READ -> POLLIN;
+            case WRITE -> POLLOUT;
+        };
+        d.begin("call");
+        try {
+            return Io.run(d, mode, "call", null, events, mode.deadline(), true, false, (f, fd) -> {
+                long r = call.call(fd);
+                if (r < 0) {
+                    f.errno(Posix.errno());
+                }
+                return r;
+            });
+        } finally {
+            d.end();
+        }
     }
 
     // ---- shutdown, addresses -------------------------------------------------------------------------------

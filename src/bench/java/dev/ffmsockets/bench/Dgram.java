@@ -132,7 +132,7 @@ abstract class Dgram implements AutoCloseable {
                     return r.length();
                 }
                 default -> {
-                    peer = s.recvFrom(buffer.clear());
+                    peer = s.recvFrom(buffer.clear()).sender();
                     return buffer.position();
                 }
             }

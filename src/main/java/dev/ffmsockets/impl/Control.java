@@ -99,6 +99,27 @@ public final class Control {
     }
 
     /**
+     * {@code fcntl(F_DUPFD_CLOEXEC)}: a new descriptor of the same socket.
+     *
+     * @return the new descriptor
+     * @throws IOException {@code EMFILE}, a closed socket
+     */
+    public static int dup(Descriptor d) throws IOException {
+        d.begin("fcntl");
+        Frame f = Frame.acquire();
+        try {
+            int fd = Kernel.fcntl(f.capture, d.fd, F_DUPFD_CLOEXEC, 0);
+            if (fd < 0) {
+                throw failure(d, "fcntl", "fd " + d.fd + ", F_DUPFD_CLOEXEC", f.errno());
+            }
+            return fd;
+        } finally {
+            f.release();
+            d.end();
+        }
+    }
+
+    /**
      * {@code bind(2)}.
      *
      * @throws IOException {@code EADDRINUSE}, ..., a closed socket

@@ -107,6 +107,25 @@ public final class Frame {
     }
 
     /**
+     * Records the errno of a call made otherwise than through this frame (the caller's own, through the C-style
+     * API), so that the call helper reads it as it reads its own.
+     *
+     * @param errno the errno
+     */
+    public void errno(int errno) {
+        ERRNO.set(capture, 0L, errno);
+    }
+
+    /**
+     * The memory where errno is captured, for a downcall made through the kernel functions.
+     *
+     * @return the capture segment
+     */
+    public MemorySegment capture() {
+        return capture;
+    }
+
+    /**
      * This platform thread's frame as the waiter a {@link Descriptor} records, with the thread's kernel id, which
      * a close signals. Called by the owner thread only.
      */

@@ -143,6 +143,9 @@ public final class Io {
                 throw e;
             }
             f.release();
+            if (errno == EAGAIN && (flags & MSG_DONTWAIT) != 0 && !d.isClosed()) {
+                return null; // this call may not wait
+            }
             if (!again(d, b, op.call, peer, errno, op.events, deadline, b.timeout(), unobservable ? attempt : -1)) {
                 return null;
             }
@@ -177,6 +180,9 @@ public final class Io {
                 throw e;
             }
             f.release();
+            if (errno == EAGAIN && (flags & MSG_DONTWAIT) != 0 && !d.isClosed()) {
+                return null; // this call may not wait
+            }
             if (!again(d, b, op.call, null, errno, op.events, deadline, b.timeout(), -1)) {
                 return null;
             }
@@ -197,6 +203,75 @@ public final class Io {
             }
             case ACCEPT -> Kernel.accept4(f.capture, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
         };
+    }
+
+    /** A system call for {@link #run}: its C result (-1 on failure, errno then in {@code f}). */
+    @FunctionalInterface
+    public interface Syscall {
+        /**
+         * Makes the call.
+         *
+         * @param f  the frame: native memory for the call, and where errno goes
+         * @param fd the socket's descriptor
+         * @return what C returned
+         * @throws IOException a failure of the call's own
+         */
+        long call(Frame f, int fd) throws IOException;
+    }
+
+    /**
+     * Makes any system call on the socket under the same rules as {@link #transfer}: retried on {@code EINTR}, on
+     * {@code EAGAIN} waiting for {@code events} as the thread and the socket's mode require, until the deadline. For
+     * the calls that are not on a hot path (messages, batches, transfers, the caller's own).
+     *
+     * @param events   what to wait for on {@code EAGAIN}; 0: never wait, {@code EAGAIN} is an error
+     * @param mayBlock whether the call can block on a blocking descriptor (a platform thread in it is then a
+     *                 waiter a close signals out)
+     * @param dontWait whether the caller asked not to wait ({@code MSG_DONTWAIT}): {@code EAGAIN} then returns
+     * @return the call's result, never negative; or -1 when it would block and the socket (or the call) may not wait
+     */
+    public static long run(Descriptor d, Blocking b, String call, Object target, int events, long deadline,
+                           boolean mayBlock, boolean dontWait, Syscall op) throws IOException {
+        boolean virtual = Thread.currentThread().isVirtual();
+        if (virtual) {
+            b.requireNonBlockingFd(d);
+        }
+        // no readiness says when an unconnected AF_UNIX datagram peer has room: try again at growing intervals
+        boolean unobservable = events == POLLOUT && target instanceof SockAddr && d.family == Family.UNIX
+                && d.type == SocketType.DGRAM;
+        for (int attempt = 0; ; attempt++) {
+            Frame f = Frame.acquire();
+            long r;
+            int errno;
+            try {
+                int waiting = mayBlock && !virtual && !b.fdNonBlocking() ? d.addWaiter(f.asWaiter()) : -1;
+                try {
+                    r = op.call(f, d.fd);
+                } finally {
+                    if (waiting >= 0) {
+                        d.removeWaiter(f, waiting);
+                    }
+                }
+                errno = r < 0 ? f.errno() : 0;
+            } finally {
+                f.release();
+            }
+            if (r >= 0) {
+                return r;
+            }
+            if (errno == EAGAIN && (dontWait || events == 0)) {
+                if (d.isClosed()) {
+                    throw Errors.closed(call, d.detail(target));
+                }
+                if (events == 0) {
+                    throw Errors.of(call, d.detail(target), errno, d.type == SocketType.DGRAM); // nothing to wait for
+                }
+                return -1;
+            }
+            if (!again(d, b, call, target, errno, events, deadline, b.timeout(), unobservable ? attempt : -1)) {
+                return -1;
+            }
+        }
     }
 
     /**

@@ -220,7 +220,12 @@ public final class Options {
             Map.entry(LinuxSocketOptions.TCP_USER_TIMEOUT, rw(Applies.TCP, IPPROTO_TCP, TCP_USER_TIMEOUT, NON_NEGATIVE)),
             Map.entry(LinuxSocketOptions.TCP_CORK, rw(Applies.TCP, IPPROTO_TCP, TCP_CORK, BOOL)),
             Map.entry(LinuxSocketOptions.TCP_NOTSENT_LOWAT, rw(Applies.TCP, IPPROTO_TCP, TCP_NOTSENT_LOWAT, NON_NEGATIVE)),
-            Map.entry(LinuxSocketOptions.IPV6_V6ONLY, rw(Applies.IPV6, IPPROTO_IPV6, IPV6_V6ONLY, BOOL)));
+            Map.entry(LinuxSocketOptions.IPV6_V6ONLY, rw(Applies.IPV6, IPPROTO_IPV6, IPV6_V6ONLY, BOOL)),
+            Map.entry(LinuxSocketOptions.SO_PASSCRED, rw(Applies.UNIX, SOL_SOCKET, SO_PASSCRED, BOOL)),
+            Map.entry(LinuxSocketOptions.SO_TIMESTAMPNS, rw(Applies.ANY, SOL_SOCKET, SO_TIMESTAMPNS, BOOL)),
+            Map.entry(LinuxSocketOptions.IP_PKTINFO, ip(Applies.UDP, IP_PKTINFO, IPV6_RECVPKTINFO, BOOL)),
+            Map.entry(LinuxSocketOptions.UDP_SEGMENT, rw(Applies.UDP, SOL_UDP, UDP_SEGMENT, ints(0, 0xFFFF))),
+            Map.entry(LinuxSocketOptions.UDP_GRO, rw(Applies.UDP, SOL_UDP, UDP_GRO, BOOL)));
 
     /**
      * Sets an option: {@code setsockopt(2)}. The value is checked before the call.

@@ -11,7 +11,10 @@ import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.IllegalBlockingModeException;
 
+import static dev.ffmsockets.posix.Posix.MSG_DONTWAIT;
 import static dev.ffmsockets.posix.Posix.MSG_NOSIGNAL;
+import static dev.ffmsockets.posix.Posix.MSG_PEEK;
+import static dev.ffmsockets.posix.Posix.MSG_WAITALL;
 
 /**
  * The sends and receives of one socket over every kind of buffer, on {@link Io#transfer}, the one loop: buffer
@@ -49,16 +52,25 @@ public final class Transfers {
      * @return how many were sent; 0 in non-blocking mode when none could be
      */
     public long send(Object buf, long off, long len) throws IOException {
+        return send(buf, off, len, 0);
+    }
+
+    /**
+     * One {@code send(2)} with flags of the caller's ({@code MSG_DONTWAIT}: 0 when it would wait).
+     *
+     * @return how many were sent; 0 when none could be without waiting, in non-blocking mode or with MSG_DONTWAIT
+     */
+    public long send(Object buf, long off, long len, int flags) throws IOException {
         d.begin("send");
         try {
-            return send(buf, off, len, b.deadline());
+            return send(buf, off, len, b.deadline(), flags);
         } finally {
             d.end();
         }
     }
 
-    private long send(Object buf, long off, long len, long deadline) throws IOException {
-        Frame f = Io.transfer(d, b, Io.Op.SEND, buf, off, portion(buf, len), MSG_NOSIGNAL, null, deadline);
+    private long send(Object buf, long off, long len, long deadline, int flags) throws IOException {
+        Frame f = Io.transfer(d, b, Io.Op.SEND, buf, off, portion(buf, len), flags | MSG_NOSIGNAL, null, deadline);
         return f == null ? 0 : done(f);
     }
 
@@ -68,18 +80,23 @@ public final class Transfers {
      * @return how many were sent
      */
     public int send(ByteBuffer src) throws IOException {
+        return send(src, 0);
+    }
+
+    /** One {@code send(2)} of the buffer's remaining bytes with the caller's flags; the position advances. */
+    public int send(ByteBuffer src, int flags) throws IOException {
         d.begin("send");
         try {
-            return send(src, b.deadline());
+            return send(src, b.deadline(), flags);
         } finally {
             d.end();
         }
     }
 
-    private int send(ByteBuffer src, long deadline) throws IOException {
+    private int send(ByteBuffer src, long deadline, int flags) throws IOException {
         int pos = src.position(), len = src.limit() - pos;
-        int n = (int) (src.hasArray() ? send(src.array(), src.arrayOffset() + pos, len, deadline)
-                : send(segment(src, true), 0, len, deadline));
+        int n = (int) (src.hasArray() ? send(src.array(), src.arrayOffset() + pos, len, deadline, flags)
+                : send(segment(src, true), 0, len, deadline, flags));
         src.position(pos + n);
         return n;
     }
@@ -95,7 +112,7 @@ public final class Transfers {
         long sent = 0;
         try {
             do {
-                long n = send(buf, off + sent, len - sent, deadline);
+                long n = send(buf, off + sent, len - sent, deadline, 0);
                 if (n == 0) {
                     requireBlocking(); // made non-blocking meanwhile
                 }
@@ -116,7 +133,7 @@ public final class Transfers {
         int start = src.position();
         try {
             while (src.hasRemaining()) {
-                if (send(src, deadline) == 0) {
+                if (send(src, deadline, 0) == 0) {
                     requireBlocking(); // made non-blocking meanwhile
                 }
             }
@@ -134,14 +151,33 @@ public final class Transfers {
      *         are there
      */
     public long recv(Object buf, long off, long len) throws IOException {
+        return recv(buf, off, len, 0);
+    }
+
+    /**
+     * One {@code recv(2)} with flags of the caller's: {@code MSG_PEEK}, {@code MSG_DONTWAIT} (0 when it would wait),
+     * {@code MSG_WAITALL} (on a stream, receives until {@code len} bytes, end of stream or, in non-blocking mode or
+     * with {@code MSG_DONTWAIT}, until it would wait), {@code MSG_TRUNC} (a datagram's real length).
+     *
+     * @return as {@link #recv(Object, long, long)}
+     */
+    public long recv(Object buf, long off, long len, int flags) throws IOException {
+        boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
         d.begin("recv");
         try {
-            Frame f = Io.transfer(d, b, Io.Op.RECV, buf, off, portion(buf, len), 0, null, b.deadline());
-            if (f == null) {
-                return 0;
-            }
-            long r = done(f);
-            return r == 0 && len > 0 && d.type != SocketType.DGRAM ? -1 : r;
+            long deadline = b.deadline(), got = 0;
+            do {
+                Frame f = Io.transfer(d, b, Io.Op.RECV, buf, off + got, portion(buf, len - got), flags, null, deadline);
+                if (f == null) {
+                    break;
+                }
+                long r = done(f);
+                if (r == 0 && len > 0 && d.type != SocketType.DGRAM) {
+                    return got > 0 ? got : -1;
+                }
+                got += r;
+            } while (all && got < len && b.blocking() && (flags & MSG_DONTWAIT) == 0);
+            return got;
         } finally {
             d.end();
         }
@@ -149,13 +185,19 @@ public final class Transfers {
 
     /** One {@code recv(2)} into the space between the buffer's position and limit; the position advances. */
     public int recv(ByteBuffer dst) throws IOException {
+        return recv(dst, 0);
+    }
+
+    /** {@link #recv(ByteBuffer)} with the caller's flags, as {@link #recv(Object, long, long, int)}. */
+    public int recv(ByteBuffer dst, int flags) throws IOException {
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
         int pos = dst.position(), len = dst.limit() - pos;
-        int r = (int) (dst.hasArray() ? recv(dst.array(), dst.arrayOffset() + pos, len) : recv(segment(dst, false), 0, len));
+        int r = (int) (dst.hasArray() ? recv(dst.array(), dst.arrayOffset() + pos, len, flags)
+                : recv(segment(dst, false), 0, len, flags));
         if (r > 0) {
-            dst.position(pos + r);
+            dst.position(pos + Math.min(r, len)); // with MSG_TRUNC, r is a datagram's whole length
         }
         return r;
     }
@@ -206,29 +248,18 @@ public final class Transfers {
         }
     }
 
-    /** One {@code recvfrom(2)} into a buffer, whose position advances; the sender, or {@code null} (would block). */
-    public SockAddr recvFrom(ByteBuffer dst) throws IOException {
+    /** One {@code recvfrom(2)} into a buffer, whose position advances; {@code null} when it would block. */
+    public Socket.Received recvFrom(ByteBuffer dst) throws IOException {
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
         int pos = dst.position(), len = dst.limit() - pos;
-        d.begin("recvfrom");
-        try {
-            Frame f = dst.hasArray()
-                    ? Io.transfer(d, b, Io.Op.RECVFROM, dst.array(), dst.arrayOffset() + pos, len, 0, null, b.deadline())
-                    : Io.transfer(d, b, Io.Op.RECVFROM, segment(dst, false), 0, len, 0, null, b.deadline());
-            if (f == null) {
-                return null;
-            }
-            try {
-                dst.position(pos + (int) Math.min(f.result, len));
-                return f.decode(d.family);
-            } finally {
-                f.release();
-            }
-        } finally {
-            d.end();
+        Socket.Received r = dst.hasArray() ? recvFrom(dst.array(), dst.arrayOffset() + pos, len)
+                : recvFrom(segment(dst, false), 0, len);
+        if (r != null) {
+            dst.position(pos + Math.min(r.length(), len));
         }
+        return r;
     }
 
     /**

@@ -51,7 +51,7 @@ public final class Fds {
 
     /** x86_64 system call numbers, as /proc/PID/task/TID/syscall shows them (glibc's recv is recvfrom). */
     public static final int SYS_READ = 0, SYS_POLL = 7, SYS_CONNECT = 42, SYS_ACCEPT = 43, SYS_SENDTO = 44,
-            SYS_RECVFROM = 45, SYS_ACCEPT4 = 288;
+            SYS_RECVFROM = 45, SYS_SPLICE = 275, SYS_ACCEPT4 = 288;
 
     /**
      * Waits until some thread of this process is blocked in system call {@code nr} on descriptor {@code fd},
@@ -90,6 +90,26 @@ public final class Fds {
             Thread.onSpinWait();
         }
         throw new AssertionError("no thread blocked in poll on fd " + fd + " within 20 s");
+    }
+
+    /**
+     * Waits until some thread of this process is blocked on {@code fd}: in one of the system calls {@code nrs}
+     * with {@code fd} as first argument, or in {@code poll} on it alone.
+     */
+    public static void awaitWaitingOn(int fd, int... nrs) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                if (tasks.map(Fds::syscallOf).anyMatch(line -> pollsOn(line, fd) || java.util.Arrays.stream(nrs)
+                        .anyMatch(nr -> line.startsWith(nr + " 0x" + Integer.toHexString(fd) + " ")))) {
+                    return;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no thread blocked on fd " + fd + " within 20 s");
     }
 
     private static boolean pollsOn(String line, int fd) {

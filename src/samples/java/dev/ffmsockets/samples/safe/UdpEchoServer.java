@@ -24,7 +24,7 @@ public final class UdpEchoServer {
             ByteBuffer buf = ByteBuffer.allocateDirect(1024);
             for (int echoed = 0; datagrams == 0 || echoed < datagrams; echoed++) {
                 buf.clear();
-                SockAddr sender = s.recvFrom(buf);
+                SockAddr sender = s.recvFrom(buf).sender();
                 s.sendTo(buf.flip(), sender);
             }
         }

@@ -1,0 +1,262 @@
+package dev.ffmsockets.impl;
+
+import dev.ffmsockets.ControlMessage;
+import dev.ffmsockets.Message;
+import dev.ffmsockets.MsgFlag;
+import dev.ffmsockets.ReceivedFd;
+import dev.ffmsockets.SockAddr;
+import dev.ffmsockets.SocketType;
+import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.raw.iovec;
+import dev.ffmsockets.raw.msghdr;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.ffmsockets.posix.Posix.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * {@code sendmsg(2)} and {@code recvmsg(2)} over several buffers, with an address and control messages. Each
+ * attempt builds its {@code msghdr}, {@code iovec}s and control data in a confined arena of its own, closed before
+ * any wait: a message call holds no native memory while its thread waits. Heap buffers are copied through that
+ * memory; direct buffers and native segments are handed to the kernel as they are.
+ *
+ * <p>Descriptors received are owned from the moment {@code recvmsg} returns: they are wrapped in
+ * {@link ReceivedFd}s before anything else can fail, and closed if anything does.
+ */
+public final class Messages {
+
+    private Messages() {
+    }
+
+    /** The most buffers one call takes ({@code IOV_MAX}). */
+    public static final int IOV_MAX = 1024;
+
+    /**
+     * Sends one message.
+     *
+     * @param bufs    {@code ByteBuffer}s (from position to limit; positions advance past what was sent) or
+     *                {@code MemorySegment}s
+     * @param target  the address to send to, or {@code null}
+     * @param control the control messages, encoded by {@link ControlCodec}
+     * @param held    the descriptors of sockets passed in {@code control}, entered by the caller
+     * @return the bytes sent; -1 when the call would block and may not wait
+     */
+    public static long send(Descriptor d, Blocking b, Object[] bufs, SockAddr target, List<ControlMessage> control,
+                            List<Descriptor> held, int flags) throws IOException {
+        long space = ControlCodec.space(control);
+        d.begin("sendmsg");
+        try {
+            long r = Io.run(d, b, "sendmsg", target, POLLOUT, b.deadline(), true, (flags & MSG_DONTWAIT) != 0,
+                    (f, fd) -> {
+                        try (Arena a = Arena.ofConfined()) {
+                            MemorySegment msg = a.allocate(msghdr.layout());
+                            iovecs(a, msg, bufs, true);
+                            if (target != null) {
+                                MemorySegment name = a.allocate(f.addr.byteSize());
+                                msghdr.msg_name(msg, name);
+                                msghdr.msg_namelen(msg, Addresses.encode(target, name));
+                            }
+                            if (space > 0) {
+                                MemorySegment c = a.allocate(space, 8);
+                                ControlCodec.encode(control, held, c);
+                                msghdr.msg_control(msg, c);
+                                msghdr.msg_controllen(msg, space);
+                            }
+                            return Kernel.sendmsg(f.capture, fd, msg, flags | MSG_NOSIGNAL);
+                        }
+                    });
+            if (r > 0) {
+                advance(bufs, r);
+            }
+            return r;
+        } finally {
+            d.end();
+        }
+    }
+
+    /**
+     * Receives one message; on a stream socket with {@code MSG_WAITALL} in blocking mode, as many as fill the
+     * buffers, their control messages together.
+     *
+     * @param bufs         {@code ByteBuffer}s (positions advance past what arrived) or {@code MemorySegment}s
+     * @param controlSpace the bytes of room for control data
+     * @return the message, owning its descriptors; {@code null} when the call would block and may not wait
+     */
+    public static Message receive(Descriptor d, Blocking b, Object[] bufs, int controlSpace, int flags)
+            throws IOException {
+        long room = 0;
+        for (Object o : bufs) {
+            room += o instanceof ByteBuffer bb ? bb.remaining() : ((MemorySegment) o).byteSize();
+        }
+        boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
+        d.begin("recvmsg");
+        Message whole = null;
+        try {
+            long deadline = b.deadline();
+            do {
+                Message[] got = new Message[1];
+                long r = Io.run(d, b, "recvmsg", null, POLLIN, deadline, true, (flags & MSG_DONTWAIT) != 0,
+                        (f, fd) -> {
+                            try (Arena a = Arena.ofConfined()) {
+                                MemorySegment msg = a.allocate(msghdr.layout());
+                                List<MemorySegment> copies = iovecs(a, msg, bufs, false);
+                                MemorySegment name = a.allocate(f.addr.byteSize());
+                                msghdr.msg_name(msg, name);
+                                msghdr.msg_namelen(msg, (int) name.byteSize());
+                                MemorySegment control = controlSpace > 0 ? a.allocate(controlSpace, 8) : null;
+                                if (control != null) {
+                                    msghdr.msg_control(msg, control);
+                                    msghdr.msg_controllen(msg, controlSpace);
+                                }
+                                long n = Kernel.recvmsg(f.capture, fd, msg, flags | MSG_CMSG_CLOEXEC);
+                                if (n < 0) {
+                                    return n;
+                                }
+                                Message m = ControlCodec.decode(f, msg, name, control, n, d.family);
+                                try {
+                                    copyOut(bufs, copies, n);
+                                } catch (RuntimeException | Error e) {
+                                    m.close();
+                                    throw e;
+                                }
+                                got[0] = m;
+                                return n;
+                            }
+                        });
+                Message m = got[0];
+                if (r < 0) {
+                    return whole; // would block: what arrived so far, or null
+                }
+                if (r == 0 && d.isClosed()) {
+                    m.close();
+                    throw Errors.closed("recvmsg", d.detail(null)); // the dead socket's end of stream
+                }
+                advance(bufs, Math.min(r, room));
+                whole = whole == null ? m : join(whole, m);
+                if (r == 0) {
+                    break;
+                }
+            } while (all && whole.length() < room && b.blocking());
+            if (whole.length() == 0 && room > 0 && d.type != SocketType.DGRAM) {
+                whole = new Message(-1, whole.sender(), whole.flags(), whole.control()); // end of stream
+            }
+            Message done = whole;
+            whole = null;
+            return done;
+        } finally {
+            if (whole != null) {
+                whole.close(); // failed after some arrived: its descriptors are closed
+            }
+            d.end();
+        }
+    }
+
+    private static Message join(Message a, Message b) {
+        List<ControlMessage> control = new ArrayList<>(a.control());
+        control.addAll(b.control());
+        java.util.Set<MsgFlag> flags = java.util.EnumSet.noneOf(MsgFlag.class);
+        flags.addAll(a.flags());
+        flags.addAll(b.flags());
+        return new Message(a.length() + b.length(), a.sender(), flags, control);
+    }
+
+    /**
+     * Points the message at the buffers: an {@code iovec} each; heap memory through a copy in {@code a} (filled
+     * now when sending).
+     *
+     * @return for each buffer, the copy made of it, or {@code null} where the buffer itself is used
+     */
+    private static List<MemorySegment> iovecs(Arena a, MemorySegment msg, Object[] bufs, boolean sending) {
+        MemorySegment iov = a.allocate(iovec.layout(), Math.max(1, bufs.length));
+        List<MemorySegment> copies = new ArrayList<>(bufs.length);
+        for (int i = 0; i < bufs.length; i++) {
+            MemorySegment s = segment(bufs[i], sending);
+            MemorySegment copy = null;
+            if (!s.isNative()) {
+                copy = a.allocate(Math.max(1, s.byteSize()));
+                if (sending) {
+                    MemorySegment.copy(s, 0, copy, 0, s.byteSize());
+                }
+            }
+            copies.add(copy);
+            MemorySegment e = iovec.asSlice(iov, i);
+            iovec.iov_base(e, copy != null ? copy : s);
+            iovec.iov_len(e, s.byteSize());
+        }
+        msghdr.msg_iov(msg, iov);
+        msghdr.msg_iovlen(msg, bufs.length);
+        return copies;
+    }
+
+    /** The bytes of a buffer as a segment: a {@code ByteBuffer}'s from position to limit. */
+    private static MemorySegment segment(Object buf, boolean sending) {
+        if (buf instanceof ByteBuffer bb) {
+            if (!sending && bb.isReadOnly()) {
+                throw new ReadOnlyBufferException();
+            }
+            return MemorySegment.ofBuffer(bb);
+        }
+        MemorySegment s = (MemorySegment) buf;
+        if (!sending && s.isReadOnly()) {
+            throw new IllegalArgumentException("a segment to receive into is read-only");
+        }
+        return s;
+    }
+
+    /** Copies the {@code n} bytes received into heap buffers out of their copies. */
+    private static void copyOut(Object[] bufs, List<MemorySegment> copies, long n) {
+        long left = n;
+        for (int i = 0; i < bufs.length && left > 0; i++) {
+            MemorySegment s = segment(bufs[i], false);
+            long k = Math.min(left, s.byteSize());
+            if (copies.get(i) != null && k > 0) {
+                MemorySegment.copy(copies.get(i), 0, s, 0, k);
+            }
+            left -= k;
+        }
+    }
+
+    /** Moves the positions of {@code ByteBuffer}s past {@code n} bytes, in order. */
+    private static void advance(Object[] bufs, long n) {
+        long left = n;
+        for (int i = 0; i < bufs.length && left > 0; i++) {
+            if (bufs[i] instanceof ByteBuffer bb) {
+                int k = (int) Math.min(left, bb.remaining());
+                bb.position(bb.position() + k);
+                left -= k;
+            } else {
+                left -= Math.min(left, ((MemorySegment) bufs[i]).byteSize());
+            }
+        }
+    }
+
+    /**
+     * Checks buffers before any call: not null, not too many, each a {@code ByteBuffer} or a {@code MemorySegment}.
+     *
+     * @throws IllegalArgumentException if there are more than {@link #IOV_MAX}
+     * @throws NullPointerException     if one is null
+     */
+    public static void check(String call, Object[] bufs) {
+        java.util.Objects.requireNonNull(bufs, "buffers");
+        if (bufs.length > IOV_MAX) {
+            throw new IllegalArgumentException(call + ": " + bufs.length + " buffers; at most " + IOV_MAX
+                    + " (IOV_MAX) go in one call");
+        }
+        for (int i = 0; i < bufs.length; i++) {
+            java.util.Objects.requireNonNull(bufs[i], () -> "buffer " + java.util.Arrays.asList(bufs).indexOf(null));
+        }
+    }
+
+    static byte[] bytes(MemorySegment s, long off, int n) {
+        byte[] b = new byte[n];
+        MemorySegment.copy(s, JAVA_BYTE, off, b, 0, n);
+        return b;
+    }
+}
