@@ -43,7 +43,9 @@ public final class Samples {
         TCP_HELLO("tcp_hello", "TcpHello", "hello"),
         TCP6_HELLO("tcp6_hello", "Tcp6Hello", "hello"),
         UDP_ECHO("udp_echo", "UdpEcho", null),
-        UNIX_STREAM("unix_stream", "UnixStream", null);
+        UNIX_STREAM("unix_stream", "UnixStream", null),
+        FD_PASS("fd_pass", "FdPass", null),
+        UDP_BATCH("udp_batch", "UdpBatch", null);
 
         private final String cName;
         private final String javaName;
@@ -73,7 +75,10 @@ public final class Samples {
 
         /** The server's arguments: any port (or a path in {@code dir}), one client. */
         List<String> serverArgs(Path dir) {
-            return this == UNIX_STREAM ? List.of(dir.resolve("unix_stream.sock").toString(), "1") : List.of("0", "1");
+            return switch (this) {
+                case UNIX_STREAM, FD_PASS -> List.of(dir.resolve(cName + ".sock").toString(), "1");
+                default -> List.of("0", "1");
+            };
         }
 
         /** The client's arguments, given where the server said it listens. */
@@ -84,6 +89,8 @@ public final class Samples {
                 case TCP6_HELLO -> List.of("::1", where);
                 case UDP_ECHO -> List.of("127.0.0.1", where, "a datagram to echo");
                 case UNIX_STREAM -> List.of(where, "a message to echo");
+                case FD_PASS -> List.of(where, "a message through a passed descriptor");
+                case UDP_BATCH -> List.of("127.0.0.1", where, "one", "batch", "of", "datagrams");
             };
         }
 
@@ -93,6 +100,8 @@ public final class Samples {
                 case TCP_HELLO, TCP6_HELLO -> server == Impl.PYTHON ? "HTTP/1.1 200 OK\n\nHello there.\n" : "Hello there.";
                 case UDP_ECHO -> "a datagram to echo";
                 case UNIX_STREAM -> "a message to echo";
+                case FD_PASS -> "a message through a passed descriptor";
+                case UDP_BATCH -> "one\nbatch\nof\ndatagrams\n";
             };
         }
 

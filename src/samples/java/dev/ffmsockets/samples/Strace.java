@@ -18,20 +18,23 @@ import java.util.regex.Pattern;
  * <p>What is traced: the socket calls, plus {@code close}, {@code read} and {@code write}, of every thread
  * ({@code strace -f}). What is kept: for a Java program, only what its own thread did after
  * {@link Traced#MARKER} (the JVM's start and its other threads are not the program); then only the calls that
- * make a socket or use one. What is made equal: descriptor numbers (named {@code F1}, {@code F2}, ... in the order
- * the sockets are made), port numbers other than 0 (ephemeral), and the temporary directory. Everything else — the
+ * make a socket or use one (a descriptor received in {@code SCM_RIGHTS} counts as made by the {@code recvmsg}).
+ * What is made equal: descriptor numbers (named {@code F1}, {@code F2}, ... in the order the sockets are made, and
+ * {@code FD} for a descriptor that is not a socket, in {@code SCM_RIGHTS}), port numbers other than 0 (ephemeral),
+ * and the temporary directory. Everything else — the
  * calls, their order, flags, families, option values, lengths and the bytes — must match.
  */
 public final class Strace {
 
     static final String CALLS = "socket,socketpair,bind,listen,accept,accept4,connect,getsockname,getpeername,"
-            + "setsockopt,getsockopt,sendto,recvfrom,sendmsg,recvmsg,shutdown,close,read,write";
+            + "setsockopt,getsockopt,sendto,recvfrom,sendmsg,recvmsg,sendmmsg,recvmmsg,shutdown,close,read,write";
 
     private static final Pattern LINE = Pattern.compile("^(\\d+)\\s+(.*)$");
     private static final Pattern RESUMED = Pattern.compile("^<\\.\\.\\. (\\w+) resumed>(.*)$");
     private static final Pattern CALL = Pattern.compile("^(\\w+)\\((-?\\d+)?(.*)\\)\\s+=\\s+(.*)$");
     private static final Pattern PAIR = Pattern.compile("\\[(\\d+), (\\d+)\\]");
     private static final Pattern PORT = Pattern.compile("htons\\((\\d+)\\)");
+    private static final Pattern RIGHTS = Pattern.compile("(cmsg_type=SCM_RIGHTS, cmsg_data=\\[)([\\d, ]*)\\]");
 
     private final Path output;
 
@@ -110,6 +113,18 @@ public final class Strace {
                             + rest.substring(p.end());
                 }
             }
+            // descriptors in SCM_RIGHTS: a known socket by its name; one received is named as a socket made here
+            boolean received = name.equals("recvmsg") && !resultNumber.startsWith("-");
+            rest = RIGHTS.matcher(rest).replaceAll(mr -> {
+                List<String> shown = new ArrayList<>();
+                for (String n : mr.group(2).split(", ")) {
+                    if (received && !names.containsKey(n)) {
+                        names.put(n, "F" + (names.size() + 1));
+                    }
+                    shown.add(names.getOrDefault(n, "FD"));
+                }
+                return Matcher.quoteReplacement(mr.group(1) + String.join(", ", shown) + "]");
+            });
             String first = fd == null ? "" : (name.equals("socket") ? fd : names.getOrDefault(fd, fd));
             String shownResult = creates && names.containsKey(resultNumber) ? names.get(resultNumber) + result.substring(resultNumber.length()) : result;
             String text = name + "(" + first + rest + ") = " + shownResult;

@@ -55,6 +55,12 @@ class StraceParityTest {
         List<String> java = trace(sample, Impl.CSTYLE, server, dir);
         assertFalse(c.isEmpty(), "the C trace has socket calls");
         assertTrue(c.getFirst().startsWith("socket("), () -> "the trace starts with socket(): " + c);
+        String key = switch (sample) {
+            case FD_PASS -> "cmsg_type=SCM_RIGHTS, cmsg_data=[F";
+            case UDP_BATCH -> "mmsg(F1, [{msg_hdr=";
+            default -> "(F1";
+        };
+        assertTrue(c.stream().anyMatch(l -> l.contains(key)), () -> "the trace shows the sample's own calls (" + key + "): " + c);
         assertEquals(c, java, () -> "\n" + Strace.sideBySide("C " + sample.program(Impl.C, server), c,
                 "Java " + sample.program(Impl.CSTYLE, server), java));
     }
@@ -102,5 +108,20 @@ class StraceParityTest {
                 "201  socket(AF_INET, SOCK_DGRAM, IPPROTO_IP) = 5", "200  socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 6"));
         assertEquals(List.of("socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = F1"), Strace.normalize(java, "/tmp/x"),
                 "a Java trace starts after the marker, on the marker's thread");
+    }
+
+    @Test
+    void descriptorsInScmRightsAreNamedLikeTheOthers() {
+        String control = "msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[%s]}]";
+        List<String> raw = List.of(
+                "100  socketpair(AF_UNIX, SOCK_STREAM, 0, [5, 6]) = 0",
+                "100  sendmsg(5, {msg_iov=[{iov_base=\"F\", iov_len=1}], " + control.formatted("6, 9") + "}, 0) = 1",
+                "100  recvmsg(6, {msg_iov=[{iov_base=\"F\", iov_len=1}], " + control.formatted("11") + "}, 0) = 1",
+                "100  read(11, \"x\", 1) = 1");
+        assertEquals(List.of(
+                "socketpair(AF_UNIX, SOCK_STREAM, 0, [F1, F2]) = 0",
+                "sendmsg(F1, {msg_iov=[{iov_base=\"F\", iov_len=1}], " + control.formatted("F2, FD") + "}, 0) = 1",
+                "recvmsg(F2, {msg_iov=[{iov_base=\"F\", iov_len=1}], " + control.formatted("F3") + "}, 0) = 1",
+                "read(F3, \"x\", 1) = 1"), Strace.normalize(raw, "/tmp/x"));
     }
 }
