@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -218,6 +219,55 @@ class DatagramBatchTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"udp4", "udp6", "unix"})
+    void aReceivedBatchRepliesToEachSenderFromItsOwnSlots(String kind) throws IOException {
+        Family family = kind.equals("udp6") ? Family.INET6 : kind.equals("udp4") ? Family.INET : Family.UNIX;
+        try (Socket server = Socket.open(family, SocketType.DGRAM); Socket a = Socket.open(family, SocketType.DGRAM);
+             Socket b = Socket.open(family, SocketType.DGRAM); Socket c = Socket.open(family, SocketType.DGRAM);
+             Socket other = Socket.open(family, SocketType.DGRAM); DatagramBatch in = DatagramBatch.allocate(8, 64)) {
+            for (Socket s : new Socket[] {server, a, b, c, other}) {
+                s.bind(address(kind));
+            }
+            Socket[] senders = {a, b, c};
+            for (int round = 0; round < 3; round++) {
+                for (int k = 0; k < 3; k++) {
+                    senders[k].sendTo(("from " + k + " round " + round).getBytes(US_ASCII), server.localAddress());
+                }
+                int got = 0;
+                while (got < 3) {
+                    int n = server.recvMany(in);
+                    for (int i = 0; i < n; i++) {
+                        in.set(i, in.length(i), in.sender(i, family)); // the reply, from the received slot as it is
+                    }
+                    if (round == 2 && n > 0) {
+                        in.set(0, in.length(0), other.localAddress()); // a slot re-aimed elsewhere goes there
+                    }
+                    for (int sent = 0; sent < n; ) {
+                        sent += server.sendMany(in, sent);
+                    }
+                    got += n;
+                }
+            }
+            byte[] buf = new byte[64];
+            for (int round = 0; round < 3; round++) {
+                for (int k = 0; k < 3; k++) {
+                    String expected = "from " + k + " round " + round;
+                    if (round == 2 && k == 0) {
+                        continue; // the first datagram of the last round may be the one sent to `other`
+                    }
+                    Socket s = senders[k];
+                    s.setTimeout(Duration.ofSeconds(5));
+                    int n = s.recv(buf);
+                    assertEquals(expected, new String(buf, 0, n, US_ASCII));
+                }
+            }
+            other.setTimeout(Duration.ofSeconds(5));
+            int n = other.recv(buf);
+            assertEquals("from 0 round 2", new String(buf, 0, n, US_ASCII), "the re-aimed reply arrived at its new target");
+        }
+    }
+
     @Test
     void theSteadyPathAllocatesNothing() throws Throwable {
         // com.sun.management.ThreadMXBean, reached reflectively: this module does not read jdk.management
@@ -225,7 +275,8 @@ class DatagramBatchTest {
                 Class.forName("com.sun.management.ThreadMXBean"), "getCurrentThreadAllocatedBytes",
                 java.lang.invoke.MethodType.methodType(long.class)).bindTo(ManagementFactory.getThreadMXBean());
         try (Socket a = Socket.open(Family.INET, SocketType.DGRAM); Socket b = Socket.open(Family.INET, SocketType.DGRAM);
-             DatagramBatch out = DatagramBatch.allocate(16, 64); DatagramBatch in = DatagramBatch.allocate(16, 64)) {
+             DatagramBatch out = DatagramBatch.allocate(16, 64); DatagramBatch in = DatagramBatch.allocate(16, 64);
+             DatagramBatch back = DatagramBatch.allocate(16, 64)) {
             a.bind(InetSockAddr.loopback(0));
             b.bind(InetSockAddr.loopback(0));
             SockAddr to = b.localAddress();
@@ -244,16 +295,24 @@ class DatagramBatchTest {
                     for (int got = 0; got < 16; ) {
                         int n = b.recvMany(in);
                         for (int i = 0; i < n; i++) {
-                            if (in.sender(i, Family.INET) == null || in.length(i) != 64) {
+                            SockAddr sender = in.sender(i, Family.INET);
+                            if (sender == null || in.length(i) != 64) {
                                 throw new AssertionError("datagram " + i);
                             }
+                            in.set(i, 64, sender); // and the reply to it
+                        }
+                        for (int sent = 0; sent < n; ) {
+                            sent += b.sendMany(in, sent);
                         }
                         got += n;
+                    }
+                    for (int got = 0; got < 16; ) {
+                        got += a.recvMany(back);
                     }
                 }
                 allocated = (long) allocatedBytes.invokeExact() - before;
             }
-            // 80,000 datagrams in at least 10,000 calls: one object per datagram would be 1.28 MB, one per call 160 KB
+            // 80,000 datagrams each way in at least 20,000 calls: one object per datagram would be 1.28 MB or more
             assertTrue(allocated < 80_000, allocated + " bytes allocated for 80,000 datagrams");
         }
     }

@@ -138,7 +138,10 @@ public final class Batch {
         }
         lengths[i] = length;
         if (target != targets[i]) {
-            nameLengths[i] = target == null ? 0 : Addresses.encode(target, names.asSlice(NAME * i, NAME));
+            // a reply to the sender just received: the kernel's bytes are its encoding already (no allocation)
+            if (target == null || target != decoded[i] || !holdsDecoded(i)) {
+                nameLengths[i] = target == null ? 0 : Addresses.encode(target, names.asSlice(NAME * i, NAME));
+            }
             targets[i] = target;
         }
         count = Math.max(count, i + 1);
@@ -175,8 +178,7 @@ public final class Batch {
         java.util.Objects.checkIndex(i, count);
         int len = Math.min(nameLengths[i], (int) NAME);
         long at = NAME * i;
-        if (len == decodedLengths[i] && decoded[i] != null && decoded[i].family() == family
-                && MemorySegment.mismatch(names, at, at + Math.max(0, len), decodedNames, at, at + Math.max(0, len)) == -1) {
+        if (len == decodedLengths[i] && decoded[i] != null && decoded[i].family() == family && holdsDecoded(i)) {
             return decoded[i];
         }
         SockAddr a = Addresses.decode(nameSlots[i], len, family);
@@ -185,6 +187,14 @@ public final class Batch {
         decodedLengths[i] = len;
         targets[i] = null; // the slot's address memory now holds what the kernel wrote
         return a;
+    }
+
+    /** Whether slot {@code i}'s address memory holds the bytes its last decoded sender was decoded from. */
+    private boolean holdsDecoded(int i) {
+        int len = Math.max(0, Math.min(decodedLengths[i], (int) NAME));
+        long at = NAME * i;
+        return nameLengths[i] == decodedLengths[i]
+                && MemorySegment.mismatch(names, at, at + len, decodedNames, at, at + len) == -1;
     }
 
     /** {@return the GRO segment size of received datagram {@code i} ({@code UDP_GRO}), 0 when none was reported} */
