@@ -57,6 +57,7 @@ public final class Bench {
             return switch (id) {
                 case "W1" -> transport + " " + size + " B";
                 case "W5" -> String.format(Locale.ROOT, "%,d connections", size);
+                case "W6" -> transport + " " + size + " B";
                 default -> transport;
             };
         }
@@ -102,6 +103,15 @@ public final class Bench {
     }
 
     static final String C = "C";
+    /** W6's second C row: the same workload with one system call per datagram, paired with the batched C's windows. */
+    static final String C_PER_DATAGRAM = "C-per-datagram";
+    static final String W6_RR = "UDP pipelined request/response, 64 in flight";
+    static final String W6_ONE_WAY = "UDP one way, batches of 64";
+    static final String W6_GSO = "UDP one way, GSO/GRO";
+    static final String W8_RELAY = "relay between two connections";
+    static final String W8_FILE = "a file sent over a connection";
+    /** W8's second C rows: the relay by splice and the file by sendfile, paired with the copying C's windows. */
+    static final String C_SPLICE = "C-splice", C_SENDFILE = "C-sendfile";
     static final Settings FULL = new Settings(false, 9, 1.0, 4, 1.0, 1.0);
     static final Settings QUICK = new Settings(true, 7, 0.5, 4, 1.0, 1.0);
 
@@ -131,7 +141,7 @@ public final class Bench {
             List<Double> cWindows = new ArrayList<>(), cSteal = new ArrayList<>();
             try (CHarness c = new CHarness(harness, cName(w), w.transport(), w.size(), s.cWarmup())) {
                 for (String impl : impls(w, quick)) {
-                    Row r = jmh(w, impl, s, c, cWindows, cSteal);
+                    Row r = impl.startsWith("C-") ? otherC(harness, w, impl, s, c, cWindows, cSteal) : jmh(w, impl, s, c, cWindows, cSteal);
                     rows.add(r);
                     progress.report(r);
                 }
@@ -142,11 +152,12 @@ public final class Bench {
         System.out.println();
         System.out.println("Allocation on the steady path (JMH gc profiler):");
         List<String> allocated = List.of("c-style-native", "c-style-heap", "safe-array", "safe-heap-buffer",
-                "safe-direct-buffer", "safe-segment");
+                "safe-direct-buffer", "safe-segment", "safe-batch-64", "safe-gso");
         List<Row> withAlloc = new ArrayList<>();
         for (Row r : rows) {
             boolean measure = allocated.contains(r.impl()) && (r.w().id().equals("W1") && r.w().transport().equals("tcp")
-                    && r.w().size() == 1 || r.w().name().equals("UDP request/response"));
+                    && r.w().size() == 1 || r.w().name().equals("UDP request/response")
+                    || r.w().id().equals("W6") && r.w().size() == 1200 && !r.w().name().equals(W6_ONE_WAY));
             if (measure) {
                 Row a = jmh(r.w(), r.impl(), s, null, null, null);
                 System.out.printf(Locale.ROOT, "  %-6s %-22s %-20s %8.1f B/op%n", r.w().id(), r.w().detail(), r.impl(), a.bytesPerOp());
@@ -182,6 +193,15 @@ public final class Bench {
         for (int n : quick ? new int[] {1000, 10_000} : new int[] {100, 1000, 10_000}) {
             workloads.add(new Workload("W5", "virtual threads, 1-byte ping-pong", "tcp", n, "round trips/s"));
         }
+        for (int size : quick ? new int[] {1200} : new int[] {64, 1200}) {
+            workloads.add(new Workload("W6", W6_RR, "udp", size, "datagrams/s"));
+            workloads.add(new Workload("W6", W6_ONE_WAY, "udp", size, "datagrams/s"));
+            workloads.add(new Workload("W6", W6_GSO, "udp", size, "datagrams/s"));
+        }
+        for (String t : quick ? new String[] {"tcp"} : new String[] {"tcp", "unix"}) {
+            workloads.add(new Workload("W8", W8_RELAY, t, TransferBench.OP, "GB/s"));
+        }
+        workloads.add(new Workload("W8", W8_FILE, "tcp", TransferBench.OP, "GB/s"));
         return workloads;
     }
 
@@ -191,10 +211,15 @@ public final class Bench {
             case "W1", "W2" -> List.of(Conn.STREAM_IMPLS);
             case "W3" -> List.of(Dgram.IMPLS);
             case "W5" -> List.of("safe", "java.net", "nio-selector");
+            case "W6" -> w.name().equals(W6_GSO) ? List.of("safe-gso", "nio-direct")
+                    : List.of("safe-batch-32", "safe-batch-64", "nio-direct", C_PER_DATAGRAM);
+            case "W8" -> w.name().equals(W8_RELAY) ? List.of("safe-transfer", "safe-array", "safe-direct-buffer", "nio-direct", C_SPLICE)
+                    : List.of("safe-sendfile", "safe-array", "nio-transferTo", "nio-direct", C_SENDFILE);
             default -> List.of("c-style", "safe", "java.net", "java.net-ipv4", "nio");
         };
         List<String> quickOnes = List.of("c-style-native", "c-style", "safe-array", "safe-heap-buffer", "safe-direct-buffer",
-                "safe-segment", "safe", "java.net", "java.net-ipv4", "nio-direct", "nio", "nio-selector");
+                "safe-segment", "safe", "java.net", "java.net-ipv4", "nio-direct", "nio", "nio-selector", "safe-batch-64",
+                "safe-gso", C_PER_DATAGRAM, "safe-transfer", "safe-sendfile", "nio-transferTo", C_SPLICE, C_SENDFILE);
         return all.stream().filter(i -> !(w.transport().equals("unix") && i.startsWith("java.net")))
                 .filter(i -> !quick || quickOnes.contains(i)).toList();
     }
@@ -205,13 +230,49 @@ public final class Bench {
             case "bulk, 64 KiB writes" -> "bulk";
             case "UDP request/response" -> "udp-rr";
             case "UDP one way, paced by the receiver" -> "udp-oneway";
+            case W6_RR -> "udp-batch-rr";
+            case W6_ONE_WAY -> "udp-batch-oneway";
+            case W6_GSO -> "udp-gso-oneway";
+            case W8_RELAY -> "relay";
+            case W8_FILE -> "file";
             default -> "connect";
         };
     }
 
-    /** Operations per second as the table shows them: GB/s for W2. */
+    /** Operations per second as the table shows them: GB/s for W2, datagrams/s for W6 (an operation is 64). */
     static double inUnit(Workload w, double opsPerSecond) {
-        return w.id().equals("W2") ? opsPerSecond * w.size() / 1e9 : opsPerSecond;
+        return switch (w.id()) {
+            case "W2", "W8" -> opsPerSecond * w.size() / 1e9;
+            case "W6" -> opsPerSecond * BatchBench.DEPTH;
+            default -> opsPerSecond;
+        };
+    }
+
+    /**
+     * A second C row: W6's C with one system call per datagram, W8's C by splice or sendfile. A second C harness,
+     * each of its windows paired with a window of the workload's C measured just before it, as a Java
+     * implementation's are.
+     */
+    static Row otherC(Path harness, Workload w, String impl, Settings s, CHarness c, List<Double> cWindows,
+                      List<Double> cSteal) throws IOException {
+        String each = switch (impl) {
+            case C_SPLICE -> "relay-splice";
+            case C_SENDFILE -> "file-sendfile";
+            default -> cName(w).replace("udp-batch", "udp-each");
+        };
+        List<Double> mine = new ArrayList<>(), myC = new ArrayList<>(), mySteal = new ArrayList<>();
+        try (CHarness other = new CHarness(harness, each, w.transport(), w.size(), s.cWarmup())) {
+            CpuSteal steal = CpuSteal.start();
+            for (int i = 0; i < s.pairs(); i++) {
+                steal.percentSinceAndRestart();
+                myC.add(inUnit(w, c.window(s.window())));
+                cSteal.add(steal.percentSinceAndRestart());
+                mine.add(inUnit(w, other.window(s.window())));
+                mySteal.add(steal.percentSinceAndRestart());
+            }
+        }
+        cWindows.addAll(myC);
+        return new Row(w, impl, mine, myC, mySteal, null, null, null, null);
     }
 
     /**
@@ -225,6 +286,10 @@ public final class Bench {
             case "bulk, 64 KiB writes" -> StreamBench.class.getName() + ".bulk";
             case "UDP request/response" -> DatagramBench.class.getName() + ".requestResponse";
             case "UDP one way, paced by the receiver" -> DatagramBench.class.getName() + ".oneWay";
+            case W6_RR -> BatchBench.class.getName() + ".requestResponse";
+            case W6_ONE_WAY, W6_GSO -> BatchBench.class.getName() + ".oneWay";
+            case W8_RELAY -> TransferBench.class.getName() + ".relay";
+            case W8_FILE -> TransferBench.class.getName() + ".file";
             default -> ConnectBench.class.getName() + ".connectAcceptClose";
         };
         boolean gc = c == null;
@@ -244,10 +309,10 @@ public final class Bench {
                     .forks(1).warmupIterations(s.warmups()).warmupTime(TimeValue.milliseconds((long) (s.warmupSeconds() * 1000)))
                     .measurementIterations(gc ? 3 : s.pairs()).measurementTime(TimeValue.milliseconds((long) (s.window() * 1000)))
                     .jvmArgsAppend(jvm.toArray(String[]::new)).shouldFailOnError(true).verbosity(VerboseMode.SILENT);
-            if (!w.id().equals("W3")) {
+            if (!w.id().equals("W3") && !w.id().equals("W6")) {
                 o = o.param("transport", w.transport());
             }
-            if (w.id().equals("W1")) {
+            if (w.id().equals("W1") || w.id().equals("W6")) {
                 o = o.param("size", String.valueOf(w.size()));
             }
             if (gc) {

@@ -100,6 +100,18 @@ final class Report {
                 case "W4" -> List.of(new String[] {"c-style", "C", "0.95"}, new String[] {"safe", "C", "0.95"},
                         new String[] {"c-style", "java.net", "1.2"}, new String[] {"safe", "java.net", "1.2"},
                         new String[] {"c-style", "java.net-ipv4", "1.2"}, new String[] {"safe", "java.net-ipv4", "1.2"});
+                case "W6" -> switch (w.name()) {
+                    case Bench.W6_RR -> List.of(new String[] {"safe-batch-32", "C", "0.95"}, new String[] {"safe-batch-64", "C", "0.95"},
+                            new String[] {"safe-batch-32", "nio-direct", "1.5"}, new String[] {"safe-batch-64", "nio-direct", "1.5"});
+                    case Bench.W6_ONE_WAY -> List.of(new String[] {"safe-batch-32", "C", "0.95"},
+                            new String[] {"safe-batch-64", "C", "0.95"});
+                    default -> List.of(new String[] {"safe-gso", "C", "0.95"}, new String[] {"safe-gso", "nio-direct", "4.0"});
+                };
+                case "W8" -> w.name().equals(Bench.W8_RELAY)
+                        ? List.of(new String[] {"safe-transfer", "safe-array", "1.4"}, new String[] {"safe-transfer", "safe-direct-buffer", "1.4"},
+                                new String[] {"safe-transfer", Bench.C_SPLICE, "0.95"})
+                        : List.of(new String[] {"safe-sendfile", "safe-array", "1.4"}, new String[] {"safe-sendfile", "nio-direct", "1.4"},
+                                new String[] {"safe-sendfile", Bench.C_SENDFILE, "0.95"});
                 default -> w.size() <= 1000
                         ? List.of(new String[] {"safe", "java.net", "1.0"}, new String[] {"safe", "nio-selector", "1.0"})
                         : List.<String[]>of(new String[] {"safe", "java.net", "1.0"});
@@ -189,6 +201,16 @@ final class Report {
                         r.bytesPerOp() == null ? "" : String.format(Locale.ROOT, "%.1f", r.bytesPerOp()),
                         steal(r)));
             }
+        }
+        if (byWorkload.keySet().stream().anyMatch(w -> w.id().equals("W6"))) {
+            s.append("\nW6: an operation is 64 datagrams (its alloc B/op is per 64 datagrams); each end runs the same ")
+                    .append("implementation; C is batched (sendmmsg, recvmmsg with MSG_WAITFORONE; GSO/GRO in the GSO rows) and ")
+                    .append("C-per-datagram makes one system call per datagram, its windows paired with the batched C's.\n");
+        }
+        if (byWorkload.keySet().stream().anyMatch(w -> w.id().equals("W8"))) {
+            s.append("\nW8: an operation moves 1 MiB; the source and sink threads run the same library as the measured one; ")
+                    .append("C copies through a 64 KiB buffer (recv and send; pread and send), C-splice and C-sendfile move the ")
+                    .append("bytes inside the kernel, their windows paired with the copying C's.\n");
         }
         if (byWorkload.keySet().stream().anyMatch(w -> w.id().equals("W5"))) {
             s.append("\nW5, virtual threads, 1-byte ping-pong: the implementations' windows interleaved round by round; memory is what ")

@@ -73,6 +73,32 @@ class ReportTest {
     }
 
     @Test
+    void batchAndTransferTargetsCompareWithCAndWithTheCopyingLoops() {
+        List<Double> c = List.of(100.0, 102.0, 98.0, 101.0, 99.0);
+        Workload relay = new Workload("W8", Bench.W8_RELAY, "unix", 1 << 20, "GB/s");
+        Workload gso = new Workload("W6", Bench.W6_GSO, "udp", 1200, "datagrams/s");
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row(relay, Bench.C, c, c, List.of(0.0), null, null, null, null));
+        rows.add(on(relay, paired("safe-transfer", c, 2.0, 2.1, 2.0, 1.9, 2.0)));
+        rows.add(on(relay, paired("safe-array", c, 1.0, 1.0, 1.1, 1.0, 1.0)));
+        rows.add(on(relay, paired("safe-direct-buffer", c, 1.5, 1.6, 1.5, 1.4, 1.5)));
+        rows.add(on(relay, paired(Bench.C_SPLICE, c, 2.2, 2.2, 2.1, 2.2, 2.3)));
+        rows.add(new Row(gso, Bench.C, c, c, List.of(0.0), null, null, null, null));
+        rows.add(on(gso, paired("safe-gso", c, 1.0, 1.0, 0.99, 1.01, 1.0)));
+        rows.add(on(gso, paired("nio-direct", c, 0.3, 0.3, 0.3, 0.3, 0.3)));
+        String v = new Report(rows, Bench.QUICK, "test machine").verdictList();
+        assertTrue(v.contains("safe-transfer ≥ 1.40 × safe-array — 2.00×"), v);
+        assertTrue(v.contains("safe-transfer ≥ 1.40 × safe-direct-buffer — 1.33×"), v);
+        assertTrue(v.contains("safe-transfer ≥ 0.95 × C-splice — 0.91×"), v);
+        assertTrue(v.contains("safe-gso ≥ 4.0 × nio-direct — 3.33×"), v);
+        assertTrue(v.contains("safe-gso ≥ 0.95 × C — 1.00×"), v);
+    }
+
+    private static Row on(Workload w, Row r) {
+        return new Row(w, r.impl(), r.values(), r.beside(), r.steal(), null, null, null, null);
+    }
+
+    @Test
     void theTableTheJsonAndTheChartCarryEveryRow() {
         List<Double> c = List.of(100.0, 102.0, 98.0);
         Report r = new Report(List.of(new Row(W4, Bench.C, c, c, List.of(0.0, 1.5, 0.0), null, null, null, null),
@@ -93,7 +119,10 @@ class ReportTest {
         Samples.buildNative();
         String harness = Samples.nativeBuild().resolve("bench").toString();
         for (String[] w : new String[][] {{"pingpong", "tcp", "1"}, {"bulk", "unix", "65536"}, {"udp-rr", "udp", "64"},
-                {"udp-oneway", "udp", "64"}, {"connect", "unix", "0"}}) {
+                {"udp-oneway", "udp", "64"}, {"connect", "unix", "0"}, {"udp-batch-rr", "udp", "1200"},
+                {"udp-each-rr", "udp", "64"}, {"udp-batch-oneway", "udp", "64"}, {"udp-each-oneway", "udp", "1200"},
+                {"udp-gso-oneway", "udp", "1200"}, {"relay", "tcp", "1048576"}, {"relay-splice", "unix", "1048576"},
+                {"file", "tcp", "1048576"}, {"file-sendfile", "tcp", "1048576"}}) {
             Samples.Run run = Samples.run(List.of(harness, w[0], w[1], w[2], "0.2", "0.05"), 60);
             assertEquals(0, run.status(), run.output());
             assertTrue(run.output().matches("(?s)\\{\"workload\":\"" + w[0] + "\",\"transport\":\"" + w[1] + "\",\"size\":" + w[2]

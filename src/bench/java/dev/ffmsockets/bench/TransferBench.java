@@ -1,0 +1,312 @@
+package dev.ffmsockets.bench;
+
+import dev.ffmsockets.Family;
+import dev.ffmsockets.InetSockAddr;
+import dev.ffmsockets.SockAddr;
+import dev.ffmsockets.Socket;
+import dev.ffmsockets.SocketType;
+import dev.ffmsockets.UnixSockAddr;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * W8, as native/bench/bench.c's {@code relay*} and {@code file*}: an operation moves {@value #OP} bytes. Relay: a
+ * source thread writes into connection A, the measured thread moves A to connection B, a sink thread discards.
+ * File: a {@value #OP}-byte file sent whole over a connection to a discarding sink. The source and sink run the
+ * same library as the measured thread.
+ */
+public class TransferBench {
+
+    static final int OP = 1 << 20;
+    static final int CHUNK = 64 * 1024;
+    static final String[] RELAY_IMPLS = {"safe-transfer", "safe-array", "safe-direct-buffer", "nio-direct"};
+    static final String[] FILE_IMPLS = {"safe-sendfile", "safe-array", "nio-transferTo", "nio-direct"};
+
+    /** A connected pair of stream sockets of one library, ends {@code a} (client) and {@code b} (accepted). */
+    record SafePair(Socket a, Socket b) {
+        static SafePair open(boolean unix) throws IOException {
+            Family family = unix ? Family.UNIX : Family.INET;
+            Path path = unix ? Conn.unixPath() : null;
+            try (Socket listener = Socket.open(family, SocketType.STREAM)) {
+                listener.bind(unix ? UnixSockAddr.of(path) : InetSockAddr.loopback(0));
+                listener.listen(1);
+                SockAddr where = listener.localAddress();
+                Socket a = Socket.open(family, SocketType.STREAM);
+                a.connect(where);
+                Socket b = listener.accept();
+                return new SafePair(a, b);
+            } finally {
+                if (path != null) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    record NioPair(SocketChannel a, SocketChannel b) {
+        static NioPair open(boolean unix) throws IOException {
+            Path path = unix ? Conn.unixPath() : null;
+            try (ServerSocketChannel listener = unix ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                    : ServerSocketChannel.open()) {
+                listener.bind(unix ? UnixDomainSocketAddress.of(path) : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                SocketChannel a = SocketChannel.open(listener.getLocalAddress());
+                SocketChannel b = listener.accept();
+                return new NioPair(a, b);
+            } finally {
+                if (path != null) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    /** A thread that writes {@link #CHUNK}-byte writes until its socket fails, or reads and discards until the end. */
+    static Thread pump(String name, IoLoop loop) {
+        return Thread.ofPlatform().daemon().name(name).start(() -> {
+            try {
+                loop.run();
+            } catch (IOException end) {
+                // the measured side closed its end
+            }
+        });
+    }
+
+    interface IoLoop {
+        void run() throws IOException;
+    }
+
+    @State(Scope.Benchmark)
+    public static class Relay {
+        @Param({"tcp"})
+        public String transport;
+        @Param({"safe-transfer"})
+        public String impl;
+
+        SafePair in, out;
+        NioPair nin, nout;
+        Thread source, sink;
+        final byte[] array = new byte[CHUNK];
+        final ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            boolean unix = transport.equals("unix");
+            if (impl.startsWith("nio")) {
+                nin = NioPair.open(unix);
+                nout = NioPair.open(unix);
+                ByteBuffer src = ByteBuffer.allocateDirect(CHUNK), dst = ByteBuffer.allocateDirect(CHUNK);
+                source = pump("source", () -> {
+                    for (;;) {
+                        nin.b().write(src.clear());
+                    }
+                });
+                sink = pump("sink", () -> {
+                    while (nout.b().read(dst.clear()) >= 0) {
+                        // discard
+                    }
+                });
+            } else {
+                in = SafePair.open(unix);
+                out = SafePair.open(unix);
+                MemorySegment src = Arena.ofAuto().allocate(CHUNK), dst = Arena.ofAuto().allocate(CHUNK);
+                source = pump("source", () -> {
+                    for (;;) {
+                        in.b().send(src);
+                    }
+                });
+                sink = pump("sink", () -> {
+                    while (out.b().recv(dst) > 0) {
+                        // discard
+                    }
+                });
+            }
+        }
+
+        /** Moves {@link #OP} bytes from A to B. */
+        void move() throws IOException {
+            long moved = 0;
+            switch (impl) {
+                case "safe-transfer" -> {
+                    while (moved < OP) {
+                        moved += out.a().transferFrom(in.a(), OP - moved);
+                    }
+                }
+                case "safe-array" -> {
+                    while (moved < OP) {
+                        int n = in.a().recv(array, 0, (int) Math.min(CHUNK, OP - moved));
+                        out.a().sendAll(array, 0, n);
+                        moved += n;
+                    }
+                }
+                case "safe-direct-buffer" -> {
+                    while (moved < OP) {
+                        direct.clear().limit((int) Math.min(CHUNK, OP - moved));
+                        in.a().recv(direct);
+                        moved += direct.flip().remaining();
+                        out.a().sendAll(direct);
+                    }
+                }
+                default -> {
+                    while (moved < OP) {
+                        direct.clear().limit((int) Math.min(CHUNK, OP - moved));
+                        nin.a().read(direct);
+                        moved += direct.flip().remaining();
+                        while (direct.hasRemaining()) {
+                            nout.a().write(direct);
+                        }
+                    }
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            if (nin != null) {
+                nin.a().close();
+                nout.a().close();
+            } else {
+                in.a().close();
+                out.a().close();
+            }
+            source.join(10_000);
+            sink.join(10_000);
+            if (nin != null) {
+                nin.b().close();
+                nout.b().close();
+            } else {
+                in.b().close();
+                out.b().close();
+            }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class FileServed {
+        @Param({"tcp"})
+        public String transport;
+        @Param({"safe-sendfile"})
+        public String impl;
+
+        Path file;
+        FileChannel channel;
+        SafePair conn;
+        NioPair nconn;
+        Thread sink;
+        final byte[] array = new byte[CHUNK];
+        final ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            boolean unix = transport.equals("unix");
+            file = Files.createTempFile("ffm-bench", ".file");
+            Files.write(file, new byte[OP]);
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            if (impl.startsWith("nio")) {
+                nconn = NioPair.open(unix);
+                ByteBuffer dst = ByteBuffer.allocateDirect(CHUNK);
+                sink = pump("sink", () -> {
+                    while (nconn.b().read(dst.clear()) >= 0) {
+                        // discard
+                    }
+                });
+            } else {
+                conn = SafePair.open(unix);
+                MemorySegment dst = Arena.ofAuto().allocate(CHUNK);
+                sink = pump("sink", () -> {
+                    while (conn.b().recv(dst) > 0) {
+                        // discard
+                    }
+                });
+            }
+        }
+
+        /** Sends the whole file. */
+        void send() throws IOException {
+            long sent = 0;
+            switch (impl) {
+                case "safe-sendfile" -> {
+                    while (sent < OP) {
+                        sent += conn.a().sendFile(file, sent, OP - sent);
+                    }
+                }
+                case "safe-array" -> {
+                    while (sent < OP) {
+                        int n = channel.read(ByteBuffer.wrap(array), sent);
+                        conn.a().sendAll(array, 0, n);
+                        sent += n;
+                    }
+                }
+                case "nio-transferTo" -> {
+                    while (sent < OP) {
+                        sent += channel.transferTo(sent, OP - sent, nconn.a());
+                    }
+                }
+                default -> {
+                    while (sent < OP) {
+                        int n = channel.read(direct.clear(), sent);
+                        direct.flip();
+                        while (direct.hasRemaining()) {
+                            nconn.a().write(direct);
+                        }
+                        sent += n;
+                    }
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            if (nconn != null) {
+                nconn.a().close();
+            } else {
+                conn.a().close();
+            }
+            sink.join(10_000);
+            if (nconn != null) {
+                nconn.b().close();
+            } else {
+                conn.b().close();
+            }
+            channel.close();
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public void relay(Relay r, Pairing pairing) throws IOException {
+        r.move();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public void file(FileServed f, Pairing pairing) throws IOException {
+        f.send();
+    }
+}
