@@ -524,7 +524,7 @@ public final class Posix implements Constants {
      * @throws IllegalCallerException    if the calling module has no native access
      */
     public static long sendmsg(int sockfd, MemorySegment msg, int flags) {
-        NativeAccess.require("sendmsg");
+        NativeAccess.require("sendmsg", NativeAccess.WALKER.getCallerClass());
         Checks.holds("sendmsg", "msg", msg, msghdr.sizeof());
         CallState st = CallState.current();
         return result(st, Kernel.sendmsg(st.capture, sockfd, st.in(EXTRA, msg, msghdr.sizeof()), flags));
@@ -545,7 +545,7 @@ public final class Posix implements Constants {
      * @throws IllegalCallerException    if the calling module has no native access
      */
     public static long recvmsg(int sockfd, MemorySegment msg, int flags) {
-        NativeAccess.require("recvmsg");
+        NativeAccess.require("recvmsg", NativeAccess.WALKER.getCallerClass());
         Checks.writable("recvmsg", "msg", msg, msghdr.sizeof());
         CallState st = CallState.current();
         MemorySegment m = st.in(EXTRA, msg, msghdr.sizeof());
@@ -781,7 +781,7 @@ public final class Posix implements Constants {
      * @throws IllegalCallerException if the calling module has no native access
      */
     public static void freeaddrinfo(MemorySegment res) {
-        NativeAccess.require("freeaddrinfo");
+        NativeAccess.require("freeaddrinfo", NativeAccess.WALKER.getCallerClass());
         Kernel.freeaddrinfo(res);
     }
 
@@ -953,7 +953,7 @@ public final class Posix implements Constants {
      * @throws IllegalCallerException    if the calling module has no native access
      */
     public static int sendmmsg(int sockfd, MemorySegment msgvec, int vlen, int flags) {
-        NativeAccess.require("sendmmsg");
+        NativeAccess.require("sendmmsg", NativeAccess.WALKER.getCallerClass());
         long size = Checks.count("sendmmsg", "vlen", Integer.toUnsignedLong(vlen), "msgvec", msgvec, mmsghdr.sizeof());
         Checks.writable("sendmmsg", "msgvec", msgvec, size);
         CallState st = CallState.current();
@@ -979,7 +979,7 @@ public final class Posix implements Constants {
      * @throws IllegalCallerException    if the calling module has no native access
      */
     public static int recvmmsg(int sockfd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) {
-        NativeAccess.require("recvmmsg");
+        NativeAccess.require("recvmmsg", NativeAccess.WALKER.getCallerClass());
         long size = Checks.count("recvmmsg", "vlen", Integer.toUnsignedLong(vlen), "msgvec", msgvec, mmsghdr.sizeof());
         Checks.writable("recvmmsg", "msgvec", msgvec, size);
         long t = Checks.isNull(timeout) ? 0 : timespec.sizeof();
@@ -1212,7 +1212,7 @@ public final class Posix implements Constants {
      * @throws IllegalCallerException if the calling module has no native access
      */
     public static MemorySegment CMSG_FIRSTHDR(MemorySegment mhdr) {
-        NativeAccess.require("CMSG_FIRSTHDR");
+        NativeAccess.require("CMSG_FIRSTHDR", NativeAccess.WALKER.getCallerClass());
         long controllen = msghdr.msg_controllen(mhdr);
         if (Long.compareUnsigned(controllen, cmsghdr.sizeof()) < 0) {
             return MemorySegment.NULL;
@@ -1241,7 +1241,7 @@ public final class Posix implements Constants {
      * @throws IllegalCallerException if the calling module has no native access
      */
     public static MemorySegment CMSG_NXTHDR(MemorySegment mhdr, MemorySegment cmsg) {
-        NativeAccess.require("CMSG_NXTHDR");
+        NativeAccess.require("CMSG_NXTHDR", NativeAccess.WALKER.getCallerClass());
         long len = cmsghdr.cmsg_len(cmsg);
         long padding = (Long.BYTES - (len & (Long.BYTES - 1))) & (Long.BYTES - 1);
         long needed = cmsghdr.sizeof() + padding;

@@ -69,6 +69,9 @@ class NativeAccessTest {
                         report("recvmsg", () -> recvmsg(b, m, MSG_DONTWAIT));
                         report("sendmsg", () -> sendmsg(a, m, 0));
                         report("CMSG_FIRSTHDR", () -> CMSG_FIRSTHDR(m));
+                        report("CMSG_NXTHDR", () -> CMSG_NXTHDR(m, arena.allocate(16)));
+                        report("sendmmsg", () -> sendmmsg(a, arena.allocate(64), 1, 0));
+                        report("recvmmsg", () -> recvmmsg(b, arena.allocate(64), 1, MSG_DONTWAIT, MemorySegment.NULL));
                         report("freeaddrinfo", () -> { freeaddrinfo(MemorySegment.NULL); return null; });
                         report("setsockopt SO_ATTACH_FILTER",
                                 () -> setsockopt(a, SOL_SOCKET, SO_ATTACH_FILTER, arena.allocate(16), 16));
@@ -118,6 +121,9 @@ class NativeAccessTest {
                 recvmsg: IllegalCallerException
                 sendmsg: IllegalCallerException
                 CMSG_FIRSTHDR: IllegalCallerException
+                CMSG_NXTHDR: IllegalCallerException
+                sendmmsg: IllegalCallerException
+                recvmmsg: IllegalCallerException
                 freeaddrinfo: IllegalCallerException
                 setsockopt SO_ATTACH_FILTER: IllegalCallerException
                 setsockopt SO_RCVBUF: ran
@@ -130,7 +136,8 @@ class NativeAccessTest {
     @Test
     void aModuleWithNativeAccessMayCallTheRestrictedFunctions() throws Exception {
         String out = runOutside("dev.ffmsockets,outside");
-        for (String f : List.of("recvmsg", "sendmsg", "CMSG_FIRSTHDR", "freeaddrinfo", "setsockopt SO_ATTACH_FILTER")) {
+        for (String f : List.of("recvmsg", "sendmsg", "CMSG_FIRSTHDR", "CMSG_NXTHDR", "sendmmsg", "recvmmsg", "freeaddrinfo",
+                "setsockopt SO_ATTACH_FILTER")) {
             assertTrue(out.contains(f + ": ran\n"), out);
         }
     }
