@@ -32,6 +32,9 @@
  *   file         tcp      SIZE  a SIZE-byte file sent whole over a connection to a discarding sink: pread and
  *                               send through a 64 KiB buffer
  *   file-sendfile tcp     SIZE  the same with sendfile
+ *   fdpass       unix     1     one descriptor passed over a socket pair and closed by its receiver, on one
+ *                               thread: sendmsg of 1 byte and SCM_RIGHTS, recvmsg (MSG_CMSG_CLOEXEC), close;
+ *                               descriptors/s
  * The serving form lets scripts/bench measure C in windows interleaved with the Java implementations', each
  * window paired with the Java one next to it. The Unix transport uses a socket file in /tmp. Threads are not
  * placed here; scripts/bench runs the program under taskset like the JVM.
@@ -71,7 +74,8 @@ static int w6_oneway;
 static struct mmsghdr out_msgs[DEPTH], in_msgs[DEPTH];
 static struct iovec out_iov[DEPTH], in_iov[DEPTH];
 static char *in_bufs;
-static char w8;                 /* W8: 'r' relay, 's' relay by splice, 'f' file, 'F' file by sendfile; 0 otherwise */
+static char w8;                 /* W8: 'r' relay, 's' relay by splice, 'f' file, 'F' file by sendfile, 'd' fdpass */
+static int fdpair[2];
 static int relay_in, relay_out, pipefd[2], filefd, listen2;
 static pthread_t source, sink;
 static char file_path[64];
@@ -382,7 +386,11 @@ static void *sink_stream(void *arg) {
 
 static void setup_w8(void) {
     w8 = strcmp(workload, "relay") == 0 ? 'r' : strcmp(workload, "relay-splice") == 0 ? 's'
-       : strcmp(workload, "file") == 0 ? 'f' : 'F';
+       : strcmp(workload, "file") == 0 ? 'f' : strcmp(workload, "fdpass") == 0 ? 'd' : 'F';
+    if (w8 == 'd') {
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fdpair) < 0 || pipe2(pipefd, O_CLOEXEC) < 0) { die("socketpair"); }
+        return;
+    }
     listen2 = listen_at(&where2, &where2_len, "-2");
     pthread_create(&sink, NULL, sink_stream, NULL);
     relay_out = stream_socket();
@@ -412,10 +420,34 @@ static void send_all(int s, const char *b, ssize_t n) {
     }
 }
 
-/* One W8 operation: SIZE bytes relayed or sent from the file. */
+/* One descriptor (the pipe's read end) passed from one end of the pair to the other, and closed there. */
+static void fdpass_op(void) {
+    char byte = 'F';
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+    struct iovec v = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr h = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &pipefd[0], sizeof(int));
+    if (sendmsg(fdpair[0], &h, MSG_NOSIGNAL) != 1) { die("sendmsg"); }
+    h.msg_controllen = sizeof(control.buf);
+    if (recvmsg(fdpair[1], &h, MSG_CMSG_CLOEXEC) != 1) { die("recvmsg"); }
+    c = CMSG_FIRSTHDR(&h);
+    int got;
+    if (c == NULL || c->cmsg_type != SCM_RIGHTS) { fprintf(stderr, "no descriptor\n"); exit(1); }
+    memcpy(&got, CMSG_DATA(c), sizeof(int));
+    close(got);
+}
+
+/* One W8 operation: SIZE bytes relayed or sent from the file, or one descriptor passed. */
 static void w8_op(void) {
     long long moved = 0;
     switch (w8) {
+        case 'd':
+            fdpass_op();
+            break;
         case 'r':
             while (moved < size) {
                 ssize_t n = recv(relay_in, buf, 65536 < size - moved ? 65536 : size - moved, 0);
@@ -470,7 +502,7 @@ static void setup(void) {
         udp_server = udp_bound(&server_addr);
         fd = udp_bound(&client_addr);
         pthread_create(&other, NULL, udp_peer, NULL);
-    } else if (strncmp(workload, "relay", 5) == 0 || strncmp(workload, "file", 4) == 0) {
+    } else if (strncmp(workload, "relay", 5) == 0 || strncmp(workload, "file", 4) == 0 || strcmp(workload, "fdpass") == 0) {
         setup_w8();
     } else if (strcmp(workload, "connect") == 0) {
         listen_stream();
@@ -485,6 +517,7 @@ static void op(long long i) {
     switch (workload[0]) {
         case 'r':
         case 'f':
+        case 'd':
             w8_op();
             break;
         case 'p':
@@ -544,6 +577,13 @@ static void percentiles(void) {
 }
 
 static void teardown(void) {
+    if (w8 == 'd') {
+        close(fdpair[0]);
+        close(fdpair[1]);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return;
+    }
     if (w8) {
         if (w8 == 'r' || w8 == 's') {
             close(relay_in); /* the source's next send fails */

@@ -110,6 +110,7 @@ public final class Bench {
     static final String W6_GSO = "UDP one way, GSO/GRO";
     static final String W8_RELAY = "relay between two connections";
     static final String W8_FILE = "a file sent over a connection";
+    static final String W8_FDS = "descriptors passed, one per message";
     /** W8's second C rows: the relay by splice and the file by sendfile, paired with the copying C's windows. */
     static final String C_SPLICE = "C-splice", C_SENDFILE = "C-sendfile";
     static final Settings FULL = new Settings(false, 9, 1.0, 4, 1.0, 1.0);
@@ -202,6 +203,7 @@ public final class Bench {
             workloads.add(new Workload("W8", W8_RELAY, t, TransferBench.OP, "GB/s"));
         }
         workloads.add(new Workload("W8", W8_FILE, "tcp", TransferBench.OP, "GB/s"));
+        workloads.add(new Workload("W8", W8_FDS, "unix", 1, "descriptors/s"));
         return workloads;
     }
 
@@ -213,8 +215,11 @@ public final class Bench {
             case "W5" -> List.of("safe", "java.net", "nio-selector");
             case "W6" -> w.name().equals(W6_GSO) ? List.of("safe-gso", "nio-direct")
                     : List.of("safe-batch-32", "safe-batch-64", "nio-direct", C_PER_DATAGRAM);
-            case "W8" -> w.name().equals(W8_RELAY) ? List.of("safe-transfer", "safe-array", "safe-direct-buffer", "nio-direct", C_SPLICE)
-                    : List.of("safe-sendfile", "safe-array", "nio-transferTo", "nio-direct", C_SENDFILE);
+            case "W8" -> switch (w.name()) {
+                case W8_RELAY -> List.of("safe-transfer", "safe-array", "safe-direct-buffer", "nio-direct", C_SPLICE);
+                case W8_FILE -> List.of("safe-sendfile", "safe-array", "nio-transferTo", "nio-direct", C_SENDFILE);
+                default -> List.of("c-style", "safe");
+            };
             default -> List.of("c-style", "safe", "java.net", "java.net-ipv4", "nio");
         };
         List<String> quickOnes = List.of("c-style-native", "c-style", "safe-array", "safe-heap-buffer", "safe-direct-buffer",
@@ -235,14 +240,19 @@ public final class Bench {
             case W6_GSO -> "udp-gso-oneway";
             case W8_RELAY -> "relay";
             case W8_FILE -> "file";
+            case W8_FDS -> "fdpass";
             default -> "connect";
         };
     }
 
-    /** Operations per second as the table shows them: GB/s for W2, datagrams/s for W6 (an operation is 64). */
+    /**
+     * Operations per second as the table shows them: GB/s for W2 and W8's transfers, datagrams/s for W6 (an operation
+     * is 64).
+     */
     static double inUnit(Workload w, double opsPerSecond) {
         return switch (w.id()) {
-            case "W2", "W8" -> opsPerSecond * w.size() / 1e9;
+            case "W2" -> opsPerSecond * w.size() / 1e9;
+            case "W8" -> w.unit().equals("GB/s") ? opsPerSecond * w.size() / 1e9 : opsPerSecond;
             case "W6" -> opsPerSecond * BatchBench.DEPTH;
             default -> opsPerSecond;
         };
@@ -290,6 +300,7 @@ public final class Bench {
             case W6_ONE_WAY, W6_GSO -> BatchBench.class.getName() + ".oneWay";
             case W8_RELAY -> TransferBench.class.getName() + ".relay";
             case W8_FILE -> TransferBench.class.getName() + ".file";
+            case W8_FDS -> TransferBench.class.getName() + ".descriptors";
             default -> ConnectBench.class.getName() + ".connectAcceptClose";
         };
         boolean gc = c == null;

@@ -107,11 +107,13 @@ final class Report {
                             new String[] {"safe-batch-64", "C", "0.95"});
                     default -> List.of(new String[] {"safe-gso", "C", "0.95"}, new String[] {"safe-gso", "nio-direct", "4.0"});
                 };
-                case "W8" -> w.name().equals(Bench.W8_RELAY)
-                        ? List.of(new String[] {"safe-transfer", "safe-array", "1.4"}, new String[] {"safe-transfer", "safe-direct-buffer", "1.4"},
-                                new String[] {"safe-transfer", Bench.C_SPLICE, "0.95"})
-                        : List.of(new String[] {"safe-sendfile", "safe-array", "1.4"}, new String[] {"safe-sendfile", "nio-direct", "1.4"},
-                                new String[] {"safe-sendfile", Bench.C_SENDFILE, "0.95"});
+                case "W8" -> switch (w.name()) {
+                    case Bench.W8_RELAY -> List.of(new String[] {"safe-transfer", "safe-array", "1.4"},
+                            new String[] {"safe-transfer", "safe-direct-buffer", "1.4"}, new String[] {"safe-transfer", Bench.C_SPLICE, "0.95"});
+                    case Bench.W8_FILE -> List.of(new String[] {"safe-sendfile", "safe-array", "1.4"},
+                            new String[] {"safe-sendfile", "nio-direct", "1.4"}, new String[] {"safe-sendfile", Bench.C_SENDFILE, "0.95"});
+                    default -> List.of(new String[] {"c-style", "C", "0.95"}, new String[] {"safe", "C", "0.95"});
+                };
                 default -> w.size() <= 1000
                         ? List.of(new String[] {"safe", "java.net", "1.0"}, new String[] {"safe", "nio-selector", "1.0"})
                         : List.<String[]>of(new String[] {"safe", "java.net", "1.0"});
@@ -208,9 +210,10 @@ final class Report {
                     .append("C-per-datagram makes one system call per datagram, its windows paired with the batched C's.\n");
         }
         if (byWorkload.keySet().stream().anyMatch(w -> w.id().equals("W8"))) {
-            s.append("\nW8: an operation moves 1 MiB; the source and sink threads run the same library as the measured one; ")
-                    .append("C copies through a 64 KiB buffer (recv and send; pread and send), C-splice and C-sendfile move the ")
-                    .append("bytes inside the kernel, their windows paired with the copying C's.\n");
+            s.append("\nW8: a transfer operation moves 1 MiB; the source and sink threads run the same library as the measured ")
+                    .append("one; C copies through a 64 KiB buffer (recv and send; pread and send), C-splice and C-sendfile move the ")
+                    .append("bytes inside the kernel, their windows paired with the copying C's. Descriptors: one passed over a ")
+                    .append("socket pair per operation (sendmsg with SCM_RIGHTS, recvmsg, close of the received one), on one thread.\n");
         }
         if (byWorkload.keySet().stream().anyMatch(w -> w.id().equals("W5"))) {
             s.append("\nW5, virtual threads, 1-byte ping-pong: the implementations' windows interleaved round by round; memory is what ")

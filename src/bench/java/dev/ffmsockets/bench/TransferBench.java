@@ -1,11 +1,17 @@
 package dev.ffmsockets.bench;
 
+import dev.ffmsockets.ControlMessage;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.InetSockAddr;
+import dev.ffmsockets.Message;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
 import dev.ffmsockets.UnixSockAddr;
+import dev.ffmsockets.posix.Posix;
+import dev.ffmsockets.raw.cmsghdr;
+import dev.ffmsockets.raw.iovec;
+import dev.ffmsockets.raw.msghdr;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -32,6 +38,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+
+import static dev.ffmsockets.posix.Posix.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * W8, as native/bench/bench.c's {@code relay*} and {@code file*}: an operation moves {@value #OP} bytes. Relay: a
@@ -294,6 +303,112 @@ public class TransferBench {
             channel.close();
             Files.deleteIfExists(file);
         }
+    }
+
+    /** One descriptor passed over a socket pair and closed by its receiver, on one thread, as bench.c's fdpass. */
+    @State(Scope.Benchmark)
+    public static class Descriptors {
+        @Param({"unix"})
+        public String transport;
+        @Param({"safe"})
+        public String impl;
+
+        Socket.Pair pair, passed;
+        final ByteBuffer[] out = {ByteBuffer.allocateDirect(1)}, in = {ByteBuffer.allocateDirect(1)};
+        java.util.List<ControlMessage> control;
+        final int space = ControlMessage.spaceForDescriptors(1);
+        // the C-style API: a socket pair, the descriptor to pass, and the messages built once
+        final Arena arena = Arena.ofShared();
+        int a, b, toPass;
+        MemorySegment sendMsg, recvMsg, recvControl;
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            if (impl.equals("safe")) {
+                pair = Socket.pair();
+                passed = Socket.pair();
+                control = java.util.List.of(ControlMessage.rights(passed.first()));
+                return;
+            }
+            MemorySegment sv = arena.allocate(JAVA_INT, 2);
+            if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+                throw new IOException("socketpair: " + strerror(errno()));
+            }
+            a = sv.getAtIndex(JAVA_INT, 0);
+            b = sv.getAtIndex(JAVA_INT, 1);
+            MemorySegment p = arena.allocate(JAVA_INT, 2);
+            if (pipe(p) < 0) {
+                throw new IOException("pipe: " + strerror(errno()));
+            }
+            toPass = p.getAtIndex(JAVA_INT, 0); // the read end, as bench.c passes
+            Posix.close(p.getAtIndex(JAVA_INT, 1));
+            sendMsg = message(CMSG_SPACE(Integer.BYTES));
+            MemorySegment cmsg = CMSG_FIRSTHDR(sendMsg);
+            cmsghdr.cmsg_level(cmsg, SOL_SOCKET);
+            cmsghdr.cmsg_type(cmsg, SCM_RIGHTS);
+            cmsghdr.cmsg_len(cmsg, CMSG_LEN(Integer.BYTES));
+            CMSG_DATA(cmsg).set(JAVA_INT, 0, toPass);
+            recvMsg = message(CMSG_SPACE(Integer.BYTES));
+            recvControl = msghdr.msg_control(recvMsg);
+        }
+
+        private MemorySegment message(long controlSize) {
+            MemorySegment iov = iovec.allocate(arena);
+            iovec.iov_base(iov, arena.allocate(1));
+            iovec.iov_len(iov, 1);
+            MemorySegment msg = msghdr.allocate(arena);
+            msghdr.msg_iov(msg, iov);
+            msghdr.msg_iovlen(msg, 1);
+            msghdr.msg_control(msg, arena.allocate(controlSize, 8));
+            msghdr.msg_controllen(msg, controlSize);
+            return msg;
+        }
+
+        void passOne() throws IOException {
+            if (pair != null) {
+                pair.first().sendMsg(out, null, control);
+                out[0].clear();
+                try (Message m = pair.second().recvMsg(in, space)) { // closes the descriptor received
+                    if (m.descriptors().size() != 1) {
+                        throw new IOException("no descriptor");
+                    }
+                }
+                in[0].clear();
+                return;
+            }
+            if (sendmsg(a, sendMsg, MSG_NOSIGNAL) != 1) {
+                throw new IOException("sendmsg: " + strerror(errno()));
+            }
+            msghdr.msg_controllen(recvMsg, CMSG_SPACE(Integer.BYTES));
+            if (recvmsg(b, recvMsg, MSG_CMSG_CLOEXEC) != 1) {
+                throw new IOException("recvmsg: " + strerror(errno()));
+            }
+            MemorySegment c = CMSG_FIRSTHDR(recvMsg);
+            if (c.equals(MemorySegment.NULL) || cmsghdr.cmsg_type(c) != SCM_RIGHTS) {
+                throw new IOException("no descriptor");
+            }
+            Posix.close(CMSG_DATA(c).get(JAVA_INT, 0));
+        }
+
+        @TearDown(Level.Trial)
+        public void closeAll() {
+            if (pair != null) {
+                pair.close();
+                passed.close();
+            } else {
+                Posix.close(a);
+                Posix.close(b);
+                Posix.close(toPass);
+            }
+            arena.close();
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public void descriptors(Descriptors d, Pairing pairing) throws IOException {
+        d.passOne();
     }
 
     @Benchmark

@@ -122,7 +122,7 @@ class ReportTest {
                 {"udp-oneway", "udp", "64"}, {"connect", "unix", "0"}, {"udp-batch-rr", "udp", "1200"},
                 {"udp-each-rr", "udp", "64"}, {"udp-batch-oneway", "udp", "64"}, {"udp-each-oneway", "udp", "1200"},
                 {"udp-gso-oneway", "udp", "1200"}, {"relay", "tcp", "1048576"}, {"relay-splice", "unix", "1048576"},
-                {"file", "tcp", "1048576"}, {"file-sendfile", "tcp", "1048576"}}) {
+                {"file", "tcp", "1048576"}, {"file-sendfile", "tcp", "1048576"}, {"fdpass", "unix", "1"}}) {
             Samples.Run run = Samples.run(List.of(harness, w[0], w[1], w[2], "0.2", "0.05"), 60);
             assertEquals(0, run.status(), run.output());
             assertTrue(run.output().matches("(?s)\\{\"workload\":\"" + w[0] + "\",\"transport\":\"" + w[1] + "\",\"size\":" + w[2]
