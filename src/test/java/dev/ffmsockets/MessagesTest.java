@@ -369,6 +369,27 @@ class MessagesTest {
     }
 
     @Test
+    void waitAllWithDontWaitHandsBackWhatArrivedWithItsDescriptorsOpen() throws Exception {
+        try (Socket.Pair p = Socket.pair(); Socket.Pair passed = Socket.pair()) {
+            p.first().sendMsg(new ByteBuffer[] {ascii("ab")}, null, List.of(ControlMessage.rights(passed.first())));
+            ByteBuffer in = ByteBuffer.allocate(8);
+            try (Message m = p.second().recvMsg(new ByteBuffer[] {in}, ControlMessage.spaceForDescriptors(1),
+                    MsgFlag.WAITALL, MsgFlag.DONTWAIT)) {
+                assertEquals(2, m.length(), "what was there; the rest would have had to wait");
+                assertEquals(1, m.descriptors().size());
+                assertTrue(m.descriptors().getFirst().isOpen(), "handed back open, not closed on the way out");
+                try (Socket s = m.descriptors().getFirst().toSocket()) {
+                    s.sendAll(new byte[] {7});
+                    byte[] one = new byte[1];
+                    assertEquals(1, passed.second().recv(one));
+                    assertEquals(7, one[0]);
+                }
+            }
+            assertEquals("ab", text(in));
+        }
+    }
+
+    @Test
     void endOfStreamIsLengthMinusOne() throws Exception {
         try (Socket.Pair p = Socket.pair()) {
             p.first().close();

@@ -132,7 +132,9 @@ public final class Messages {
                         });
                 Message m = got[0];
                 if (r < 0) {
-                    return whole; // would block: what arrived so far, or null
+                    Message done = whole; // would block: what arrived so far (its descriptors open), or null
+                    whole = null;
+                    return done;
                 }
                 if (r == 0 && d.isClosed()) {
                     m.close();
