@@ -222,7 +222,10 @@ public final class DatagramBatch implements AutoCloseable {
         return batch.receivedSegmentSize(i);
     }
 
-    /** Frees the native memory. */
+    /**
+     * Frees the native memory; a second close does nothing. A closed batch is refused by {@code sendMany} and
+     * {@code recvMany} ({@link IllegalStateException}).
+     */
     @Override
     public void close() {
         batch.close();

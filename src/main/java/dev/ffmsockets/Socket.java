@@ -784,7 +784,7 @@ public final class Socket implements AutoCloseable {
      *
      * @param dsts         where the bytes go, between each buffer's position and limit, in order; at most 1024
      * @param controlSpace bytes of room for control data: {@link ControlMessage#space} of each message expected,
-     *                     added up (0 for none)
+     *                     added up (0 for none); room beyond 64 KiB is not allocated, no control data is larger
      * @param flags        flags of this call ({@link MsgFlag#PEEK}, {@link MsgFlag#DONTWAIT},
      *                     {@link MsgFlag#WAITALL}, {@link MsgFlag#TRUNC}, ...)
      * @return the message, whose length is -1 at end of stream; {@code null} when nothing could be received
@@ -817,7 +817,7 @@ public final class Socket implements AutoCloseable {
         if (controlSpace < 0) {
             throw new IllegalArgumentException("recvmsg: controlSpace " + controlSpace + " is negative");
         }
-        return Messages.receive(d, mode, dsts, controlSpace, MsgFlag.bits(flags));
+        return Messages.receive(d, mode, dsts, Math.min(controlSpace, Messages.MAX_CONTROL), MsgFlag.bits(flags));
     }
 
     // ---- batches ------------------------------------------------------------------------------------------------
@@ -831,6 +831,7 @@ public final class Socket implements AutoCloseable {
      * @param from  the first to send, 0 to {@link DatagramBatch#count()}
      * @return how many were sent; 0 in non-blocking mode when none could be
      * @throws IndexOutOfBoundsException if {@code from} is outside the batch
+     * @throws IllegalStateException     if the batch is closed
      * @throws IOException               as for {@link #sendTo(byte[], SockAddr)}, for the first datagram
      */
     public int sendMany(DatagramBatch batch, int from) throws IOException {
@@ -856,7 +857,8 @@ public final class Socket implements AutoCloseable {
      * @param batch where they go
      * @param flags flags of this call ({@link MsgFlag#DONTWAIT}, ...)
      * @return how many arrived; 0 when none could be received without waiting
-     * @throws IOException as for {@link #recvFrom(ByteBuffer)}
+     * @throws IllegalStateException if the batch is closed
+     * @throws IOException           as for {@link #recvFrom(ByteBuffer)}
      */
     public int recvMany(DatagramBatch batch, MsgFlag... flags) throws IOException {
         return batch.batch.receive(d, mode, MsgFlag.bits(flags));
@@ -885,7 +887,9 @@ public final class Socket implements AutoCloseable {
      * @param source the socket to read from (a stream)
      * @param count  at most this many bytes ({@link Long#MAX_VALUE}: until end of stream)
      * @return how many bytes were moved; 0 when {@code source} was at end of stream
-     * @throws IllegalArgumentException     if {@code count} is negative
+     * @throws IllegalArgumentException     if {@code count} is negative, or either socket is not a
+     *                                      {@link SocketType#STREAM} socket (a datagram source would wait for
+     *                                      datagrams and cut them into the stream)
      * @throws IllegalBlockingModeException if either socket is in non-blocking mode
      * @throws IOException                  {@code EINVAL} (a socket type splice does not take), {@code EPIPE}, a
      *                                      timeout, a closed socket, ...
@@ -894,6 +898,10 @@ public final class Socket implements AutoCloseable {
         Objects.requireNonNull(source, "source");
         if (count < 0) {
             throw new IllegalArgumentException("transferFrom: count " + count + " is negative");
+        }
+        if (source.type() != SocketType.STREAM || type() != SocketType.STREAM) {
+            throw new IllegalArgumentException("transferFrom: moves a stream to a stream, not " + source.type()
+                    + " to " + type());
         }
         return Splicing.relay(source.d, source.mode, d, mode, count);
     }

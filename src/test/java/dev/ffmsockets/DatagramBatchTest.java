@@ -335,4 +335,19 @@ class DatagramBatchTest {
             assertEquals(0, b.count());
         }
     }
+
+    @Test
+    void aClosedBatchIsRefusedAndClosesOnce() throws IOException {
+        try (Socket s = Socket.open(Family.INET, SocketType.DGRAM)) {
+            s.bind(InetSockAddr.loopback(0));
+            DatagramBatch b = DatagramBatch.allocate(2, 16);
+            b.add(new byte[] {1}, 0, 1, s.localAddress());
+            IndexOutOfBoundsException from = assertThrows(IndexOutOfBoundsException.class, () -> s.sendMany(b, 2));
+            assertTrue(from.getMessage().contains("holds 1 datagrams"), from.getMessage());
+            b.close();
+            b.close(); // a second close does nothing
+            assertEquals("the batch is closed", assertThrows(IllegalStateException.class, () -> s.sendMany(b)).getMessage());
+            assertThrows(IllegalStateException.class, () -> s.recvMany(b, MsgFlag.DONTWAIT));
+        }
+    }
 }

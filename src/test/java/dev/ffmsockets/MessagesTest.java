@@ -390,6 +390,18 @@ class MessagesTest {
     }
 
     @Test
+    void hugeControlRoomIsNotAllocated() throws Exception {
+        try (Socket.Pair p = Socket.pair(); Socket.Pair passed = Socket.pair()) {
+            p.first().sendMsg(new ByteBuffer[] {ascii("x")}, null, List.of(ControlMessage.rights(passed.first())));
+            // Integer.MAX_VALUE bytes of room would be a 2 GiB allocation per call; 64 KiB is more than any control data
+            try (Message m = p.second().recvMsg(new ByteBuffer[] {ByteBuffer.allocate(1)}, Integer.MAX_VALUE)) {
+                assertEquals(1, m.descriptors().size());
+                assertFalse(m.controlTruncated());
+            }
+        }
+    }
+
+    @Test
     void endOfStreamIsLengthMinusOne() throws Exception {
         try (Socket.Pair p = Socket.pair()) {
             p.first().close();

@@ -146,6 +146,12 @@ class TransferTest {
             in.second().setBlocking(false);
             assertThrows(IllegalBlockingModeException.class, () -> out.first().transferFrom(in.second(), 1));
             assertThrows(IllegalArgumentException.class, () -> out.first().transferFrom(in.first(), -1));
+            try (Socket udp = Socket.open(Family.INET, SocketType.DGRAM)) {
+                udp.bind(InetSockAddr.loopback(0));
+                // refused before any call: a datagram source would wait for datagrams and cut them into the stream
+                assertThrows(IllegalArgumentException.class, () -> out.first().transferFrom(udp, 10));
+                assertThrows(IllegalArgumentException.class, () -> udp.transferFrom(in.first(), 10));
+            }
             assertThrows(IllegalArgumentException.class, () -> out.first().sendFile(dir.resolve("x"), -1, 1));
             assertThrows(NoSuchFileException.class, () -> out.first().sendFile(dir.resolve("missing"), 0, 1));
         }

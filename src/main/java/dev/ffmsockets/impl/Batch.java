@@ -217,7 +217,16 @@ public final class Batch {
 
     /** Frees the memory. */
     public void close() {
-        arena.close();
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+
+    /** Refuses a batch already closed, before its memory is touched. */
+    private void requireOpen() {
+        if (!arena.scope().isAlive()) {
+            throw new IllegalStateException("the batch is closed");
+        }
     }
 
     /**
@@ -226,7 +235,10 @@ public final class Batch {
      * @return how many were sent; 0 when none could be without waiting
      */
     public int send(Descriptor d, Blocking b, int from) throws IOException {
-        java.util.Objects.checkIndex(from, count + 1);
+        requireOpen();
+        if (from < 0 || from > count) {
+            throw new IndexOutOfBoundsException("from " + from + ": the batch holds " + count + " datagrams to send");
+        }
         if (from == count) {
             return 0;
         }
@@ -267,6 +279,7 @@ public final class Batch {
      * @return how many arrived; 0 when none were there and the call may not wait
      */
     public int receive(Descriptor d, Blocking b, int callerFlags) throws IOException {
+        requireOpen();
         for (int i = 0; i < capacity; i++) {
             long h = MMSG * i;
             iov.set(JAVA_LONG, IOV * i + IOVLEN_AT, slotSize);

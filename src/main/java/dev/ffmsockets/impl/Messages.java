@@ -37,6 +37,11 @@ public final class Messages {
 
     /** The most buffers one call takes ({@code IOV_MAX}). */
     public static final int IOV_MAX = 1024;
+    /**
+     * The most control room a receive allocates: far more than any control data Linux hands over with one message
+     * (its largest, 253 descriptors, take about 1 KiB).
+     */
+    public static final int MAX_CONTROL = 64 * 1024;
 
     /**
      * Sends one message.
