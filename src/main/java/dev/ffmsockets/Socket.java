@@ -725,8 +725,9 @@ public final class Socket implements AutoCloseable {
      * @param flags   flags of this call ({@link MsgFlag#DONTWAIT}, {@link MsgFlag#MORE}, ...)
      * @return how many bytes were sent; 0 when none could be without waiting
      * @throws IllegalArgumentException if there are more than 1024 buffers, a control message cannot be sent
-     *                                  (more than 253 descriptors, a received one) or the address is of another
-     *                                  family
+     *                                  (more than 253 descriptors, a received one), control messages come with no
+     *                                  data on a stream socket (Linux would drop them unseen) or the address is of
+     *                                  another family
      * @throws IOException              {@code EMSGSIZE}, {@code EPERM} (credentials not one's own), a closed socket
      *                                  among those passed, ...
      */
@@ -758,6 +759,11 @@ public final class Socket implements AutoCloseable {
         }
         List<ControlMessage> c = List.copyOf(control);
         dev.ffmsockets.impl.ControlCodec.space(c); // refuses what cannot be sent, before anything is held
+        if (!c.isEmpty() && type() == SocketType.STREAM && Messages.length(srcs) == 0) {
+            // Linux sends nothing for an empty stream write, and the control messages would be dropped unseen
+            throw new IllegalArgumentException("sendmsg: on a stream socket control messages travel with data: "
+                    + "send at least one byte with them");
+        }
         List<Descriptor> held = new ArrayList<>();
         try {
             for (ControlMessage m : c) {

@@ -390,6 +390,22 @@ class MessagesTest {
     }
 
     @Test
+    void controlWithNoDataOnAStreamIsRefusedNotDropped() throws Exception {
+        try (Socket.Pair p = Socket.pair(); Socket.Pair passed = Socket.pair();
+             Socket.Pair dgram = Socket.pair(Family.UNIX, SocketType.DGRAM)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.first().sendMsg(
+                    new ByteBuffer[] {ByteBuffer.allocate(0)}, null, List.of(ControlMessage.rights(passed.first()))));
+            assertTrue(e.getMessage().contains("at least one byte"), e.getMessage());
+            // a datagram may be empty and still carry them
+            dgram.first().sendMsg(new ByteBuffer[0], null, List.of(ControlMessage.rights(passed.first())));
+            try (Message m = dgram.second().recvMsg(new ByteBuffer[] {ByteBuffer.allocate(1)}, ControlMessage.spaceForDescriptors(1))) {
+                assertEquals(0, m.length());
+                assertEquals(1, m.descriptors().size());
+            }
+        }
+    }
+
+    @Test
     void hugeControlRoomIsNotAllocated() throws Exception {
         try (Socket.Pair p = Socket.pair(); Socket.Pair passed = Socket.pair()) {
             p.first().sendMsg(new ByteBuffer[] {ascii("x")}, null, List.of(ControlMessage.rights(passed.first())));

@@ -96,10 +96,7 @@ public final class Messages {
      */
     public static Message receive(Descriptor d, Blocking b, Object[] bufs, int controlSpace, int flags)
             throws IOException {
-        long room = 0;
-        for (Object o : bufs) {
-            room += o instanceof ByteBuffer bb ? bb.remaining() : ((MemorySegment) o).byteSize();
-        }
+        long room = length(bufs);
         boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
         d.begin("recvmsg");
         Message whole = null;
@@ -163,6 +160,15 @@ public final class Messages {
             }
             d.end();
         }
+    }
+
+    /** {@return the bytes of the buffers: each {@code ByteBuffer}'s remaining, each segment's size} */
+    public static long length(Object[] bufs) {
+        long n = 0;
+        for (Object o : bufs) {
+            n += o instanceof ByteBuffer bb ? bb.remaining() : ((MemorySegment) o).byteSize();
+        }
+        return n;
     }
 
     private static Message join(Message a, Message b) {
