@@ -107,7 +107,7 @@ public final class Demo {
         System.out.println(DIM + "  Both served one C client under strace -f. Shown: the socket calls (and close/read/write on sockets);"
                 + "\n  descriptors are named F1, F2..., ephemeral ports PORT. The JVM's own start-up is before the program's first"
                 + "\n  line and on other threads, so it is not part of the program's trace." + RESET);
-        for (Sample s : new Sample[] {Sample.TCP_HELLO, Sample.UDP_ECHO}) {
+        for (Sample s : new Sample[] {Sample.TCP_HELLO, Sample.UDP_ECHO, Sample.FD_PASS}) {
             Strace cTrace = new Strace(dir.resolve(s + "-c.strace"));
             Strace jTrace = new Strace(dir.resolve(s + "-java.strace"));
             Exchange c = Samples.exchange(s, Impl.C, Impl.C, dir, cTrace, true);
