@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +40,8 @@ import java.util.regex.Pattern;
  * of the host moves both. Ratios are the medians of the pairs, with a bootstrap interval; W5 (no C) interleaves its
  * implementations window by window instead. The steal time of CPU 0 is read around every window.
  *
- * <p>usage: Bench [--quick] [--only=W1,...] C-HARNESS OUTPUT-DIR
+ * <p>usage: Bench [--quick] [--only=W1,...] [--merge=RESULTS.json] C-HARNESS OUTPUT-DIR (with {@code --merge}, the
+ * rows of the workloads measured replace theirs in that earlier run's results, and the report is of the whole)
  */
 public final class Bench {
 
@@ -122,7 +124,7 @@ public final class Bench {
                 .toList(); // for working on one workload: --only=W1,W5
         List<String> rest = Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
         if (rest.size() != 2) {
-            System.err.println("usage: Bench [--quick] C-HARNESS OUTPUT-DIR");
+            System.err.println("usage: Bench [--quick] [--only=W1,...] [--merge=RESULTS.json] C-HARNESS OUTPUT-DIR");
             System.exit(2);
         }
         Path harness = Path.of(rest.get(0));
@@ -167,13 +169,39 @@ public final class Bench {
                 withAlloc.add(r);
             }
         }
-        Report report = new Report(withAlloc, s, Environment.describe());
+        Optional<String> merge = Arrays.stream(args).filter(a -> a.startsWith("--merge=")).map(a -> a.substring(8)).findFirst();
+        Report report = merge.isEmpty() ? new Report(withAlloc, s, Environment.describe())
+                : merged(Report.parse(Files.readString(Path.of(merge.get()))), withAlloc, s);
         Files.writeString(out.resolve("results.json"), report.json());
         Files.writeString(out.resolve("results.md"), report.markdown());
         Files.writeString(out.resolve("chart.svg"), report.svg());
         System.out.println();
         System.out.println(report.markdown());
         System.out.println("Wrote " + out.resolve("results.json") + ", results.md and chart.svg");
+    }
+
+    /**
+     * {@code base}'s rows with those of every workload this run measured replaced by this run's, in place: for
+     * re-measuring some workloads of a published run with the same settings. The report says which rows came from
+     * which run.
+     */
+    static Report merged(List<Row> base, List<Row> fresh, Settings s) {
+        java.util.Set<Workload> redone = new java.util.LinkedHashSet<>();
+        fresh.forEach(r -> redone.add(r.w()));
+        List<Row> rows = new ArrayList<>();
+        java.util.Set<Workload> placed = new java.util.HashSet<>();
+        for (Row r : base) {
+            if (!redone.contains(r.w())) {
+                rows.add(r);
+            } else if (placed.add(r.w())) {
+                fresh.stream().filter(f -> f.w().equals(r.w())).forEach(rows::add);
+            }
+        }
+        fresh.stream().filter(f -> !placed.contains(f.w())).forEach(rows::add);
+        String ids = redone.stream().map(Workload::id).distinct().collect(java.util.stream.Collectors.joining(", "));
+        return new Report(rows, s, Environment.describe(), "the rows of " + ids + " come from a second run with the "
+                + "same settings, made after every data buffer of both sides was placed at the start of a page; the "
+                + "other rows from the first run.");
     }
 
     static List<Workload> workloads(boolean quick) {

@@ -79,6 +79,19 @@ abstract class Conn implements AutoCloseable {
         void close() throws IOException;
     }
 
+    /**
+     * Native memory for data, starting on a page as the C harness's buffers do: where a buffer starts within its page
+     * changes the kernel's copies on this kind of CPU markedly, so no side leaves it to its allocator.
+     */
+    static MemorySegment pageSegment(long n) {
+        return Arena.ofAuto().allocate(n, 4096);
+    }
+
+    /** A direct buffer of {@code n} bytes starting on a page (see {@link #pageSegment}). */
+    static ByteBuffer pageBuffer(int n) {
+        return ByteBuffer.allocateDirect(n + 8192).alignedSlice(4096).slice(0, n);
+    }
+
     static Path unixPath() throws IOException {
         Path p = Files.createTempFile("ffm-bench", ".sock");
         Files.delete(p);
@@ -112,7 +125,7 @@ abstract class Conn implements AutoCloseable {
         PosixConn(int fd, int capacity, boolean heap, boolean tcp) {
             super(capacity);
             this.fd = fd;
-            this.buf = heap ? MemorySegment.ofArray(new byte[capacity]) : Arena.ofAuto().allocate(capacity);
+            this.buf = heap ? MemorySegment.ofArray(new byte[capacity]) : pageSegment(capacity);
             if (tcp) {
                 setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, Arena.ofAuto().allocateFrom(C_INT, 1), 4);
             }
@@ -236,8 +249,8 @@ abstract class Conn implements AutoCloseable {
             this.s = s;
             this.kind = kind;
             array = new byte[capacity];
-            buffer = kind.equals("safe-direct-buffer") ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
-            segment = kind.equals("safe-heap-segment") ? MemorySegment.ofArray(new byte[capacity]) : Arena.ofAuto().allocate(capacity);
+            buffer = kind.equals("safe-direct-buffer") ? pageBuffer(capacity) : ByteBuffer.allocate(capacity);
+            segment = kind.equals("safe-heap-segment") ? MemorySegment.ofArray(new byte[capacity]) : pageSegment(capacity);
             if (s.family() != Family.UNIX) {
                 s.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
@@ -396,7 +409,7 @@ abstract class Conn implements AutoCloseable {
             if (ch.getRemoteAddress() instanceof InetSocketAddress) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
-            buffer = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+            buffer = direct ? pageBuffer(capacity) : ByteBuffer.allocate(capacity);
         }
 
         @Override

@@ -21,11 +21,18 @@ final class Report {
     private final Settings settings;
     private final String machine;
     private final Map<Workload, List<Row>> byWorkload = new LinkedHashMap<>();
+    private final String provenance;
 
     Report(List<Row> rows, Settings settings, String machine) {
+        this(rows, settings, machine, null);
+    }
+
+    /** A report whose rows come from more than one run: {@code provenance} says which came from where. */
+    Report(List<Row> rows, Settings settings, String machine, String provenance) {
         this.rows = rows;
         this.settings = settings;
         this.machine = machine;
+        this.provenance = provenance;
         for (Row r : rows) {
             byWorkload.computeIfAbsent(r.w(), k -> new ArrayList<>()).add(r);
         }
@@ -168,6 +175,40 @@ final class Report {
         return s.append("  ]\n}\n").toString();
     }
 
+    private static final java.util.regex.Pattern ROW = java.util.regex.Pattern.compile(
+            "\\{\"workload\": \"(W\\d)\", \"name\": \"((?:[^\"\\\\]|\\\\.)*)\", \"transport\": \"(\\w+)\", \"size\": (\\d+), "
+            + "\"impl\": \"([^\"]+)\", \"unit\": \"([^\"]+)\", \"median\": [-\\d.]+, \"windows\": \\[([^\\]]*)\\], "
+            + "\"c_beside\": \\[([^\\]]*)\\], \"steal_pct\": \\[([^\\]]*)\\](.*)\\}");
+
+    /** The rows of a {@link #json()} document: what a later run merges into (see {@link Bench}). */
+    static List<Row> parse(String json) {
+        List<Row> rows = new ArrayList<>();
+        for (String line : json.lines().toList()) {
+            java.util.regex.Matcher m = ROW.matcher(line.strip());
+            if (!m.lookingAt()) {
+                continue;
+            }
+            Workload w = new Workload(m.group(1), m.group(2).replace("\\\"", "\"").replace("\\\\", "\\"), m.group(3),
+                    Integer.parseInt(m.group(4)), m.group(6));
+            String rest = m.group(10);
+            Double p50 = field(rest, "p50_ns"), p99 = field(rest, "p99_ns"), bytes = field(rest, "bytes_per_op");
+            Double rss = field(rest, "rss"), nat = field(rest, "native"), heap = field(rest, "heap");
+            rows.add(new Row(w, m.group(5), list(m.group(7)), list(m.group(8)), list(m.group(9)), p50, p99, bytes,
+                    rss == null ? null : new Bench.Memory(rss, nat, heap)));
+        }
+        return rows;
+    }
+
+    private static List<Double> list(String numbers) {
+        return numbers.isBlank() ? List.of()
+                : java.util.Arrays.stream(numbers.split(",")).map(String::strip).map(Double::valueOf).toList();
+    }
+
+    private static Double field(String text, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\": (-?[\\d.]+)").matcher(text);
+        return m.find() ? Double.valueOf(m.group(1)) : null;
+    }
+
     private static String numbers(List<Double> values) {
         return values.stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList().toString();
     }
@@ -182,7 +223,11 @@ final class Report {
         s.append("Placement: every process (the C harness, each JMH fork, both ends of each connection) pinned to CPU 0.  \n");
         s.append("Method: ").append(settings.describe()).append(". A ratio is the median of its pairs with a 95% bootstrap ")
                 .append("interval of that median; against another Java implementation, each one's ratio to C is compared ")
-                .append("window by window. Steal is the most the hypervisor took from CPU 0 in any one window.\n\n");
+                .append("window by window. Steal is the most the hypervisor took from CPU 0 in any one window.\n");
+        if (provenance != null) {
+            s.append("Runs: ").append(provenance).append("\n");
+        }
+        s.append("\n");
         s.append("| workload | implementation | median | unit | vs C [95% interval] | pairs min–max | vs java.net | RTT p50 / p99 µs | alloc B/op | steal % |\n");
         s.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<Workload, List<Row>> e : byWorkload.entrySet()) {

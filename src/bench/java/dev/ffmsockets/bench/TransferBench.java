@@ -119,7 +119,7 @@ public class TransferBench {
         NioPair nin, nout;
         Thread source, sink;
         final byte[] array = new byte[CHUNK];
-        final ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
+        final ByteBuffer direct = Conn.pageBuffer(CHUNK);
 
         @Setup(Level.Trial)
         public void open() throws IOException {
@@ -127,7 +127,7 @@ public class TransferBench {
             if (impl.startsWith("nio")) {
                 nin = NioPair.open(unix);
                 nout = NioPair.open(unix);
-                ByteBuffer src = ByteBuffer.allocateDirect(CHUNK), dst = ByteBuffer.allocateDirect(CHUNK);
+                ByteBuffer src = Conn.pageBuffer(CHUNK), dst = Conn.pageBuffer(CHUNK);
                 source = pump("source", () -> {
                     for (;;) {
                         nin.b().write(src.clear());
@@ -141,7 +141,7 @@ public class TransferBench {
             } else {
                 in = SafePair.open(unix);
                 out = SafePair.open(unix);
-                MemorySegment src = Arena.ofAuto().allocate(CHUNK), dst = Arena.ofAuto().allocate(CHUNK);
+                MemorySegment src = Conn.pageSegment(CHUNK), dst = Conn.pageSegment(CHUNK);
                 source = pump("source", () -> {
                     for (;;) {
                         in.b().send(src);
@@ -226,7 +226,7 @@ public class TransferBench {
         NioPair nconn;
         Thread sink;
         final byte[] array = new byte[CHUNK];
-        final ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
+        final ByteBuffer direct = Conn.pageBuffer(CHUNK);
 
         @Setup(Level.Trial)
         public void open() throws IOException {
@@ -236,7 +236,7 @@ public class TransferBench {
             channel = FileChannel.open(file, StandardOpenOption.READ);
             if (impl.startsWith("nio")) {
                 nconn = NioPair.open(unix);
-                ByteBuffer dst = ByteBuffer.allocateDirect(CHUNK);
+                ByteBuffer dst = Conn.pageBuffer(CHUNK);
                 sink = pump("sink", () -> {
                     while (nconn.b().read(dst.clear()) >= 0) {
                         // discard
@@ -244,7 +244,7 @@ public class TransferBench {
                 });
             } else {
                 conn = SafePair.open(unix);
-                MemorySegment dst = Arena.ofAuto().allocate(CHUNK);
+                MemorySegment dst = Conn.pageSegment(CHUNK);
                 sink = pump("sink", () -> {
                     while (conn.b().recv(dst) > 0) {
                         // discard

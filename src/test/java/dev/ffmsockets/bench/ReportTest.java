@@ -99,6 +99,26 @@ class ReportTest {
     }
 
     @Test
+    void aRunReadsBackFromItsJsonAndMergesIntoAnother() {
+        List<Double> c = List.of(100.0, 102.0, 98.0);
+        Workload w8 = new Workload("W8", Bench.W8_RELAY, "unix", 1 << 20, "GB/s");
+        List<Row> first = List.of(new Row(W4, Bench.C, c, c, List.of(0.0, 1.5, 0.0), null, null, null, null),
+                paired("c-style", c, 0.97, 0.98, 0.97), on(w8, paired("safe-transfer", c, 1.0, 1.0, 1.0)),
+                new Row(w8, Bench.C, c, c, List.of(0.0, 0.0, 0.0), 1500.0, 2500.0, 0.1, new Bench.Memory(3072, 0, -512)));
+        List<Row> back = Report.parse(new Report(first, Bench.QUICK, "test machine").json());
+        assertEquals(first.size(), back.size());
+        for (int i = 0; i < first.size(); i++) {
+            assertEquals(first.get(i), back.get(i), "row " + i);
+        }
+        Report merged = Bench.merged(back, List.of(on(w8, paired("safe-transfer", c, 2.0, 2.0, 2.0)),
+                new Row(w8, Bench.C, c, c, List.of(0.0, 0.0, 0.0), null, null, null, null)), Bench.QUICK);
+        String md = merged.markdown();
+        assertTrue(md.contains("| W8 relay between two connections unix | safe-transfer | 200 |"), md);
+        assertTrue(md.contains("| W4 connect + accept + close tcp | c-style | 97.0 |"), "rows of other workloads stay: " + md);
+        assertTrue(md.contains("Runs: the rows of W8 come from a second run"), md);
+    }
+
+    @Test
     void theTableTheJsonAndTheChartCarryEveryRow() {
         List<Double> c = List.of(100.0, 102.0, 98.0);
         Report r = new Report(List.of(new Row(W4, Bench.C, c, c, List.of(0.0, 1.5, 0.0), null, null, null, null),
