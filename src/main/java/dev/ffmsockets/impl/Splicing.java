@@ -2,6 +2,7 @@ package dev.ffmsockets.impl;
 
 import dev.ffmsockets.ErrnoSocketTimeoutException;
 import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.kernel.KernelFiles;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -77,7 +78,7 @@ public final class Splicing {
                     if (dst.isClosed()) {
                         throw Errors.closed("splice", dst.detail(null));
                     }
-                    return Kernel.splice(f.capture, fd, MemorySegment.NULL, pipeWrite, MemorySegment.NULL, want,
+                    return KernelFiles.splice(f.capture, fd, MemorySegment.NULL, pipeWrite, MemorySegment.NULL, want,
                             SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
                 });
                 if (in <= 0) {
@@ -86,7 +87,7 @@ public final class Splicing {
                 for (long left = in; left > 0; ) {
                     long n = left;
                     long out = Io.run(dst, db, "splice", null, POLLOUT, dDeadline, true, false, (f, fd) ->
-                            Kernel.splice(f.capture, pipeRead, MemorySegment.NULL, fd, MemorySegment.NULL, n,
+                            KernelFiles.splice(f.capture, pipeRead, MemorySegment.NULL, fd, MemorySegment.NULL, n,
                                     SPLICE_F_MOVE | SPLICE_F_NONBLOCK));
                     left -= Math.max(0, out);
                 }
@@ -123,7 +124,7 @@ public final class Splicing {
                     while (sent < count) {
                         long want = Math.min(count - sent, FILE_STEP);
                         long n = Io.run(d, b, "sendfile", null, POLLOUT, deadline, true, false, (f, fd) ->
-                                Kernel.sendfile(f.capture, fd, in, offset, want));
+                                KernelFiles.sendfile(f.capture, fd, in, offset, want));
                         if (n <= 0) {
                             break; // end of file
                         }
@@ -144,7 +145,7 @@ public final class Splicing {
     private static int open(Path file, String name) throws IOException {
         Frame f = Frame.acquire();
         try (Arena a = Arena.ofConfined()) {
-            int fd = Kernel.open(f.capture, a.allocateFrom(name, StandardCharsets.UTF_8), O_RDONLY | O_CLOEXEC);
+            int fd = KernelFiles.open(f.capture, a.allocateFrom(name, StandardCharsets.UTF_8), O_RDONLY | O_CLOEXEC);
             if (fd >= 0) {
                 return fd;
             }
@@ -163,7 +164,7 @@ public final class Splicing {
     private static int[] pipe(Descriptor d) throws IOException {
         Frame f = Frame.acquire();
         try {
-            if (Kernel.pipe2(f.capture, f.option, O_CLOEXEC | O_NONBLOCK) < 0) {
+            if (KernelFiles.pipe2(f.capture, f.option, O_CLOEXEC | O_NONBLOCK) < 0) {
                 throw Errors.of("pipe2", d.detail(null), f.errno(), false);
             }
             return new int[] {f.option.getAtIndex(JAVA_INT, 0), f.option.getAtIndex(JAVA_INT, 1)};

@@ -7,7 +7,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -25,7 +24,7 @@ public final class Kernel {
     private Kernel() {
     }
 
-    private static MethodHandle link(MemorySegment address, FunctionDescriptor descriptor, Linker.Option... more) {
+    static MethodHandle link(MemorySegment address, FunctionDescriptor descriptor, Linker.Option... more) {
         Linker.Option[] options = new Linker.Option[more.length + 1];
         options[0] = Linker.Option.captureCallState("errno");
         System.arraycopy(more, 0, options, 1, more.length);
@@ -92,13 +91,6 @@ public final class Kernel {
     }
     private static final class H_sendmmsg { static final MethodHandle H = link(sockets_h.sendmmsg$address(), sockets_h.sendmmsg$descriptor()); }
     private static final class H_recvmmsg { static final MethodHandle H = link(sockets_h.recvmmsg$address(), sockets_h.recvmmsg$descriptor()); }
-    private static final class H_splice { static final MethodHandle H = link(sockets_h.splice$address(), sockets_h.splice$descriptor()); }
-    private static final class H_pipe2 { static final MethodHandle H = link(sockets_h.pipe2$address(), sockets_h.pipe2$descriptor()); }
-    private static final class H_sendfile { static final MethodHandle H = link(sockets_h.sendfile$address(), sockets_h.sendfile$descriptor()); }
-    private static final class H_open {
-        static final MethodHandle H = link(sockets_h.open.address(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
-    }
     private static final class H_fcntl2 {
         static final MethodHandle H = link(sockets_h.fcntl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
                 Linker.Option.firstVariadicArg(2));
@@ -575,42 +567,6 @@ public final class Kernel {
     public static int recvmmsg(MemorySegment capture, int fd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) {
         try {
             return (int) H_recvmmsg.H.invokeExact(capture, fd, msgvec, vlen, flags, timeout);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code splice}; errno into {@code capture}. */
-    public static long splice(MemorySegment capture, int fdIn, MemorySegment offIn, int fdOut, MemorySegment offOut, long len, int flags) {
-        try {
-            return (long) H_splice.H.invokeExact(capture, fdIn, offIn, fdOut, offOut, len, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code pipe2}; errno into {@code capture}. */
-    public static int pipe2(MemorySegment capture, MemorySegment fds, int flags) {
-        try {
-            return (int) H_pipe2.H.invokeExact(capture, fds, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code sendfile}; errno into {@code capture}. */
-    public static long sendfile(MemorySegment capture, int outFd, int inFd, MemorySegment offset, long count) {
-        try {
-            return (long) H_sendfile.H.invokeExact(capture, outFd, inFd, offset, count);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code open}; errno into {@code capture}. */
-    public static int open(MemorySegment capture, MemorySegment path, int flags) {
-        try {
-            return (int) H_open.H.invokeExact(capture, path, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

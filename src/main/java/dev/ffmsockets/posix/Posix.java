@@ -1,6 +1,7 @@
 package dev.ffmsockets.posix;
 
 import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.kernel.KernelFiles;
 import dev.ffmsockets.kernel.Platform;
 import dev.ffmsockets.raw.Constants;
 import dev.ffmsockets.raw.addrinfo;
@@ -870,7 +871,7 @@ public final class Posix implements Constants {
         Checks.writable("pipe2", "pipefd", pipefd, 2 * Integer.BYTES);
         CallState st = CallState.current();
         MemorySegment p = st.out(DATA, pipefd, 2 * Integer.BYTES);
-        int r = result(st, Kernel.pipe2(st.capture, p, flags));
+        int r = result(st, KernelFiles.pipe2(st.capture, p, flags));
         CallState.back(p, pipefd, r == 0 ? 2 * Integer.BYTES : 0);
         return r;
     }
@@ -886,7 +887,7 @@ public final class Posix implements Constants {
     public static int open(MemorySegment pathname, int flags) {
         long n = Checks.cString("open", "pathname", pathname);
         CallState st = CallState.current();
-        return result(st, Kernel.open(st.capture, st.in(DATA, pathname, n), flags));
+        return result(st, KernelFiles.open(st.capture, st.in(DATA, pathname, n), flags));
     }
 
     /**
@@ -905,7 +906,7 @@ public final class Posix implements Constants {
     public static long splice(int fd_in, MemorySegment off_in, int fd_out, MemorySegment off_out, long len, int flags) {
         CallState st = CallState.current();
         MemorySegment in = offset("splice", "off_in", st, DATA, off_in), out = offset("splice", "off_out", st, ADDR, off_out);
-        long r = result(st, Kernel.splice(st.capture, fd_in, in, fd_out, out, len, flags));
+        long r = result(st, KernelFiles.splice(st.capture, fd_in, in, fd_out, out, len, flags));
         CallState.back(in, off_in, Checks.isNull(off_in) ? 0 : Long.BYTES);
         CallState.back(out, off_out, Checks.isNull(off_out) ? 0 : Long.BYTES);
         return r;
@@ -925,7 +926,7 @@ public final class Posix implements Constants {
     public static long sendfile(int out_fd, int in_fd, MemorySegment offset, long count) {
         CallState st = CallState.current();
         MemorySegment o = offset("sendfile", "offset", st, DATA, offset);
-        long r = result(st, Kernel.sendfile(st.capture, out_fd, in_fd, o, count));
+        long r = result(st, KernelFiles.sendfile(st.capture, out_fd, in_fd, o, count));
         CallState.back(o, offset, Checks.isNull(offset) ? 0 : Long.BYTES);
         return r;
     }
