@@ -10,6 +10,8 @@
  *       typed options, exceptions that carry errno, timeouts, a close that is safe while other threads are
  *       blocked).</li>
  * </ul>
+ * {@link dev.ffmsockets.net} puts them behind {@code javax.net.SocketFactory} and {@code java.net.Socket}, for software
+ * that takes those.
  *
  * <p>The module makes downcalls, so run it with {@code --enable-native-access=dev.ffmsockets}
  * (or {@code ALL-UNNAMED} when it is on the class path).
@@ -18,5 +20,6 @@ module dev.ffmsockets {
     exports dev.ffmsockets;
     exports dev.ffmsockets.raw;
     exports dev.ffmsockets.posix;
+    exports dev.ffmsockets.net;
     // dev.ffmsockets.impl and dev.ffmsockets.poller: the safe wrapper's parts, not exported
 }

@@ -4,6 +4,10 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+
+import dev.ffmsockets.impl.Resolver;
 
 /**
  * An IPv4 or IPv6 address with a port: C's {@code sockaddr_in} or {@code sockaddr_in6}. For IPv6 it also
@@ -110,6 +114,21 @@ public record InetSockAddr(InetAddress address, int port, int flowInfo, int scop
      */
     public static InetSockAddr any6(int port) {
         return new InetSockAddr(ANY6, port, 0, 0);
+    }
+
+    /**
+     * Resolves a host name with {@code getaddrinfo(3)}, as a C program does: the C library's lookup and order
+     * ({@code /etc/hosts}, DNS, RFC 6724), addresses for stream sockets, duplicates dropped. The call blocks while
+     * the C library resolves (on a virtual thread it holds the carrier, as a file read does).
+     *
+     * @param host a host name or an address literal
+     * @param port the port to put in each address, 0 to 65535
+     * @return the addresses, in the order to try them; never empty
+     * @throws IllegalArgumentException      if the host is empty or holds a NUL, or the port is out of range
+     * @throws UnknownHostException         if the name does not resolve; the message names the {@code EAI_*} error
+     */
+    public static List<InetSockAddr> resolve(String host, int port) throws UnknownHostException {
+        return Resolver.resolve(host, port);
     }
 
     /**

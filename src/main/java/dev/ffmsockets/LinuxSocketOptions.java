@@ -22,6 +22,8 @@ public final class LinuxSocketOptions {
     public static final SocketOption<Boolean> SO_ACCEPTCONN = new Option<>("SO_ACCEPTCONN", Boolean.class);
     /** {@code SOL_SOCKET SO_RCVLOWAT}: the fewest bytes a receive waits for. */
     public static final SocketOption<Integer> SO_RCVLOWAT = new Option<>("SO_RCVLOWAT", Integer.class);
+    /** {@code SOL_SOCKET SO_OOBINLINE}: TCP urgent data is received in line with the rest (TCP sockets). */
+    public static final SocketOption<Boolean> SO_OOBINLINE = new Option<>("SO_OOBINLINE", Boolean.class);
     /** {@code SOL_SOCKET SO_PRIORITY}: the priority of the socket's packets, 0 to 6 without privileges. */
     public static final SocketOption<Integer> SO_PRIORITY = new Option<>("SO_PRIORITY", Integer.class);
     /** {@code IPPROTO_TCP TCP_KEEPIDLE}: seconds of idleness before keepalive probes start, 1 to 32767. */

@@ -360,6 +360,47 @@ public final class Socket extends SocketCalls implements AutoCloseable {
     }
 
     /**
+     * Opens a TCP socket connected to {@code host}: resolves it with {@code getaddrinfo(3)} and tries each address
+     * in the order it gives (as a C client's loop over {@code res->ai_next} does, and Python's
+     * {@code socket.create_connection}), each with {@code socket(2)} and {@code connect(2)} waiting at most
+     * {@code timeout}; a socket whose connection failed is closed before the next is tried.
+     *
+     * @param host    a host name or an address literal, such as {@code "localhost"}, {@code "::1"}
+     * @param port    the port, 0 to 65535
+     * @param timeout how long each address may take to connect; positive, or {@code null} for no limit
+     * @return the connected socket, in blocking mode with no timeout
+     * @throws IllegalArgumentException      if the host is empty, the port out of range or the timeout not positive
+     * @throws java.net.UnknownHostException if the name does not resolve (the message names the {@code EAI_*} error)
+     * @throws IOException                   the last address's failure, with the earlier ones
+     *                                       {@linkplain Throwable#getSuppressed() suppressed} in it
+     */
+    public static Socket connect(String host, int port, Duration timeout) throws IOException {
+        long nanos = timeout == null ? 0 : positiveNanos("connect", timeout);
+        IOException failed = null;
+        for (InetSockAddr address : InetSockAddr.resolve(host, port)) {
+            Socket s = open(address.family(), SocketType.STREAM);
+            try {
+                if (nanos == 0) {
+                    s.connect(address);
+                } else {
+                    s.connector.connect(s.d, s.mode, address, nanos, true);
+                }
+                return s;
+            } catch (IOException e) {
+                s.close();
+                if (failed != null) {
+                    e.addSuppressed(failed);
+                }
+                failed = e;
+            } catch (RuntimeException | Error e) {
+                s.close();
+                throw e;
+            }
+        }
+        throw failed;
+    }
+
+    /**
      * Completes a connection started in non-blocking mode: {@code poll(2)} without waiting, then
      * {@code getsockopt(SO_ERROR)}; in blocking mode it waits for the connection, at most for the timeout.
      *
@@ -400,6 +441,22 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      */
     public SockAddr localAddress() throws IOException {
         return Control.name(d, true);
+    }
+
+    /**
+     * The port an Internet socket is bound to, read with {@code getsockname(2)}: the port {@code bind} to port 0
+     * chose, or the one {@code connect} gave the socket, without a cast of {@link #localAddress()}.
+     *
+     * @return the port; 0 when the socket is not bound
+     * @throws UnsupportedOperationException if the socket is not of an Internet family
+     * @throws IOException                   a closed socket, ...
+     */
+    public int localPort() throws IOException {
+        if (d.family() == Family.UNIX) {
+            throw new UnsupportedOperationException("localPort: an AF_UNIX socket has no port; its name is "
+                    + "localAddress()");
+        }
+        return ((InetSockAddr) localAddress()).port();
     }
 
     /**

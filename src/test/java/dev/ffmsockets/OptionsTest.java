@@ -42,6 +42,8 @@ class OptionsTest {
                 roundTrip(s, LinuxSocketOptions.TCP_NOTSENT_LOWAT, 16384);
                 roundTrip(s, LinuxSocketOptions.SO_REUSEPORT, false);
                 roundTrip(s, LinuxSocketOptions.SO_PRIORITY, 3);
+                roundTrip(s, LinuxSocketOptions.SO_OOBINLINE, true);
+                roundTrip(s, LinuxSocketOptions.SO_OOBINLINE, false);
                 s.setOption(StandardSocketOptions.SO_RCVBUF, 65536);
                 assertEquals(131072, s.getOption(StandardSocketOptions.SO_RCVBUF), "Linux doubles the value, as socket(7) says");
                 s.setOption(StandardSocketOptions.SO_SNDBUF, 65536);

@@ -212,6 +212,7 @@ public final class Options {
             Map.entry(LinuxSocketOptions.SO_ERROR, ro(Applies.ANY, SOL_SOCKET, SO_ERROR, NON_NEGATIVE)),
             Map.entry(LinuxSocketOptions.SO_ACCEPTCONN, ro(Applies.ANY, SOL_SOCKET, SO_ACCEPTCONN, BOOL)),
             Map.entry(LinuxSocketOptions.SO_RCVLOWAT, rw(Applies.ANY, SOL_SOCKET, SO_RCVLOWAT, POSITIVE)),
+            Map.entry(LinuxSocketOptions.SO_OOBINLINE, rw(Applies.TCP, SOL_SOCKET, SO_OOBINLINE, BOOL)),
             Map.entry(LinuxSocketOptions.SO_PRIORITY, rw(Applies.ANY, SOL_SOCKET, SO_PRIORITY, NON_NEGATIVE)),
             Map.entry(LinuxSocketOptions.TCP_KEEPIDLE, rw(Applies.TCP, IPPROTO_TCP, TCP_KEEPIDLE, ints(1, 32767))),
             Map.entry(LinuxSocketOptions.TCP_KEEPINTVL, rw(Applies.TCP, IPPROTO_TCP, TCP_KEEPINTVL, ints(1, 32767))),
