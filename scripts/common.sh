@@ -47,11 +47,20 @@ find_jdk() {
   export PATH="$JAVA_HOME/bin:$PATH"
 }
 
+# have COMMAND: whether the command is on PATH; an absolute path (a glob allowed) is looked for as a file,
+# for programs kept off PATH such as PostgreSQL's /usr/lib/postgresql/*/bin/postgres.
+have() {
+  case $1 in
+    /*) compgen -G "$1" >/dev/null ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
 # ensure_tool COMMAND DEBIAN-PACKAGE: installs the package with apt-get when the command is missing and
 # this user may install packages; otherwise says exactly what to install.
 ensure_tool() {
   local cmd=$1 pkg=$2 sudo=
-  command -v "$cmd" >/dev/null 2>&1 && return 0
+  have "$cmd" && return 0
   if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; fi
   if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = 0 ] || [ -n "$sudo" ]; }; then
     say "Installing $pkg (for $cmd) with apt-get"
@@ -59,7 +68,7 @@ ensure_tool() {
     $sudo apt-get install -y -q "$pkg" </dev/null >/dev/null 2>&1 \
       || { $sudo apt-get update -q </dev/null >/dev/null 2>&1 && $sudo apt-get install -y -q "$pkg" </dev/null >/dev/null; } \
       || die "apt-get could not install $pkg; install it (it provides $cmd) and run this again."
-    command -v "$cmd" >/dev/null 2>&1 || die "$pkg was installed but $cmd is still not on PATH."
+    have "$cmd" || die "$pkg was installed but $cmd is still not there."
   else
     die "$cmd is not installed. Install the package that provides it (Debian/Ubuntu: apt-get install $pkg) and run this again."
   fi

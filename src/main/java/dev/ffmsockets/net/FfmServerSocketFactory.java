@@ -29,10 +29,10 @@ public class FfmServerSocketFactory extends ServerSocketFactory {
     /**
      * A factory whose server sockets listen on the AF_UNIX socket {@code target} names.
      *
-     * @param target a path, or {@code @name} for an abstract name
+     * @param target a path, {@code @name} for an abstract name, or {@code null} for TCP
      */
     public FfmServerSocketFactory(String target) {
-        this.target = FfmSocketFactory.parse(target);
+        this.target = target == null ? null : FfmSocketFactory.parse(target);
     }
 
     /**

@@ -42,12 +42,12 @@ public class FfmSocketFactory extends SocketFactory {
      * A factory whose sockets all connect to the AF_UNIX socket {@code target} names: the constructor drivers call
      * with their one string argument (PostgreSQL's {@code socketFactoryArg}, for example).
      *
-     * @param target a path such as {@code /run/app.sock}, or {@code @name} for an abstract name
+     * @param target a path such as {@code /run/app.sock}, {@code @name} for an abstract name, or {@code null} for
+     *               no target (what such drivers pass when given no argument)
      * @throws IllegalArgumentException if it is empty or does not fit {@code sun_path}
-     * @throws NullPointerException     if it is null
      */
     public FfmSocketFactory(String target) {
-        this.target = parse(target);
+        this.target = target == null ? null : parse(target);
     }
 
     /**
