@@ -89,7 +89,7 @@ public final class NativeSocketAddress extends SocketAddress {
         return address.hashCode();
     }
 
-    /** {@return the address as {@link SockAddr#toString()} writes it, such as {@code @name}} */
+    /** {@return the address as its {@code SockAddr} writes it, such as {@code @name} or {@code 127.0.0.1:80}} */
     @Override
     public String toString() {
         return address.toString();
