@@ -137,6 +137,9 @@ public final class Bench {
         Progress progress = new Progress(total);
         List<Row> rows = new ArrayList<>();
         for (Workload w : workloads) {
+            if (w.id().equals("W9")) {
+                continue; // below, all at once: they share their servers
+            }
             if (w.id().equals("W5")) {
                 rows.addAll(ManyConnectionsRun.measure(w, impls(w, quick), s, progress));
                 continue;
@@ -151,6 +154,10 @@ public final class Bench {
                 double[] p = w.id().equals("W1") ? c.percentiles() : null;
                 rows.add(new Row(w, C, cWindows, cWindows, cSteal, p == null ? null : p[0], p == null ? null : p[1], null, null));
             }
+        }
+        List<Workload> apps = workloads.stream().filter(w -> w.id().equals("W9")).toList();
+        if (!apps.isEmpty()) {
+            rows.addAll(AppRun.measure(apps, s, progress));
         }
         System.out.println();
         System.out.println("Allocation on the steady path (JMH gc profiler):");
@@ -170,8 +177,13 @@ public final class Bench {
             }
         }
         Optional<String> merge = Arrays.stream(args).filter(a -> a.startsWith("--merge=")).map(a -> a.substring(8)).findFirst();
-        Report report = merge.isEmpty() ? new Report(withAlloc, s, Environment.describe())
-                : merged(Report.parse(Files.readString(Path.of(merge.get()))), withAlloc, s);
+        Report report;
+        if (merge.isEmpty()) {
+            report = new Report(withAlloc, s, Environment.describe());
+        } else {
+            String base = Files.readString(Path.of(merge.get()));
+            report = merged(Report.parse(base), Report.parseRuns(base), withAlloc, s);
+        }
         Files.writeString(out.resolve("results.json"), report.json());
         Files.writeString(out.resolve("results.md"), report.markdown());
         Files.writeString(out.resolve("chart.svg"), report.svg());
@@ -185,7 +197,7 @@ public final class Bench {
      * re-measuring some workloads of a published run with the same settings. The report says which rows came from
      * which run.
      */
-    static Report merged(List<Row> base, List<Row> fresh, Settings s) {
+    static Report merged(List<Row> base, String baseRuns, List<Row> fresh, Settings s) {
         java.util.Set<Workload> redone = new java.util.LinkedHashSet<>();
         fresh.forEach(r -> redone.add(r.w()));
         List<Row> rows = new ArrayList<>();
@@ -199,9 +211,9 @@ public final class Bench {
         }
         fresh.stream().filter(f -> !placed.contains(f.w())).forEach(rows::add);
         String ids = redone.stream().map(Workload::id).distinct().collect(java.util.stream.Collectors.joining(", "));
-        return new Report(rows, s, Environment.describe(), "the rows of " + ids + " come from a second run with the "
-                + "same settings, made after every data buffer of both sides was placed at the start of a page; the "
-                + "other rows from the first run.");
+        String earlier = baseRuns != null ? baseRuns : "the other rows from one earlier run.";
+        return new Report(rows, s, Environment.describe(), "the rows of " + ids + " come from a later run with the same "
+                + "settings; of the rest, " + earlier);
     }
 
     static List<Workload> workloads(boolean quick) {
@@ -232,6 +244,7 @@ public final class Bench {
         }
         workloads.add(new Workload("W8", W8_FILE, "tcp", TransferBench.OP, "GB/s"));
         workloads.add(new Workload("W8", W8_FDS, "unix", 1, "descriptors/s"));
+        workloads.addAll(AppRun.workloads());
         return workloads;
     }
 
@@ -241,6 +254,7 @@ public final class Bench {
             case "W1", "W2" -> List.of(Conn.STREAM_IMPLS);
             case "W3" -> List.of(Dgram.IMPLS);
             case "W5" -> List.of("safe", "java.net", "nio-selector");
+            case "W9" -> AppRun.IMPLS;
             case "W6" -> w.name().equals(W6_GSO) ? List.of("safe-gso", "nio-direct")
                     : List.of("safe-batch-32", "safe-batch-64", "nio-direct", C_PER_DATAGRAM);
             case "W8" -> switch (w.name()) {
@@ -252,7 +266,8 @@ public final class Bench {
         };
         List<String> quickOnes = List.of("c-style-native", "c-style", "safe-array", "safe-heap-buffer", "safe-direct-buffer",
                 "safe-segment", "safe", "java.net", "java.net-ipv4", "nio-direct", "nio", "nio-selector", "safe-batch-64",
-                "safe-gso", C_PER_DATAGRAM, "safe-transfer", "safe-sendfile", "nio-transferTo", C_SPLICE, C_SENDFILE);
+                "safe-gso", C_PER_DATAGRAM, "safe-transfer", "safe-sendfile", "nio-transferTo", C_SPLICE, C_SENDFILE,
+                "ffm-tcp", "ffm-unix");
         return all.stream().filter(i -> !(w.transport().equals("unix") && i.startsWith("java.net")))
                 .filter(i -> !quick || quickOnes.contains(i)).toList();
     }

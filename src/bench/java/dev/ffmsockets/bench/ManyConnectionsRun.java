@@ -85,18 +85,9 @@ final class ManyConnectionsRun {
                 memory.add(new Memory((all.rssKb() - half.rssKb()) * 1024 / more,
                         (all.nativeKb() - half.nativeKb()) * 1024 / more, (all.heapBytes() - half.heapBytes()) / more));
             }
-            List<List<Double>> windows = new ArrayList<>(), steals = new ArrayList<>();
-            for (int i = 0; i < impls.size(); i++) {
-                windows.add(new ArrayList<>());
-                steals.add(new ArrayList<>());
-            }
-            for (int round = 0; round < s.pairs(); round++) {
-                for (int i = 0; i < impls.size(); i++) {
-                    CpuSteal steal = CpuSteal.start();
-                    windows.get(i).add(CHarness.number(clients.get(i).ask("window " + s.window()), "rate"));
-                    steals.get(i).add(steal.percentSinceAndRestart());
-                }
-            }
+            Rounds rounds = Rounds.run(impls.size(), s.pairs(),
+                    i -> CHarness.number(clients.get(i).ask("window " + s.window()), "rate"));
+            List<List<Double>> windows = rounds.windows(), steals = rounds.steals();
             List<Row> rows = new ArrayList<>();
             for (int i = 0; i < impls.size(); i++) {
                 Row r = new Row(w, impls.get(i), windows.get(i), windows.get(i), steals.get(i), null, null, null, memory.get(i));

@@ -70,7 +70,7 @@ final class Report {
         for (int i = 0; i < n; i++) {
             if (base.impl().equals(Bench.C)) {
                 pairs[i] = r.values().get(i) / r.beside().get(i);
-            } else if (r.w().id().equals("W5")) {
+            } else if (r.w().id().equals("W5") || r.w().id().equals("W9")) {
                 pairs[i] = r.values().get(i) / base.values().get(i);
             } else {
                 pairs[i] = (r.values().get(i) / r.beside().get(i)) / (base.values().get(i) / base.beside().get(i));
@@ -114,6 +114,7 @@ final class Report {
                             new String[] {"safe-batch-64", "C", "0.95"});
                     default -> List.of(new String[] {"safe-gso", "C", "0.95"}, new String[] {"safe-gso", "nio-direct", "4.0"});
                 };
+                case "W9" -> List.<String[]>of(); // reported against java.net, with no target
                 case "W8" -> switch (w.name()) {
                     case Bench.W8_RELAY -> List.of(new String[] {"safe-transfer", "safe-array", "1.4"},
                             new String[] {"safe-transfer", "safe-direct-buffer", "1.4"}, new String[] {"safe-transfer", Bench.C_SPLICE, "0.95"});
@@ -149,7 +150,8 @@ final class Report {
 
     String json() {
         StringBuilder s = new StringBuilder("{\n  \"machine\": \"" + esc(machine) + "\",\n  \"settings\": \""
-                + esc(settings.describe()) + "\",\n  \"placement\": \"every process pinned to CPU 0 (taskset -c 0)\",\n  \"results\": [\n");
+                + esc(settings.describe()) + "\",\n  \"placement\": \"every process pinned to CPU 0 (taskset -c 0)\",\n"
+                + (provenance == null ? "" : "  \"runs\": \"" + esc(provenance) + "\",\n") + "  \"results\": [\n");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             s.append(String.format(Locale.ROOT, "    {\"workload\": \"%s\", \"name\": \"%s\", \"transport\": \"%s\", \"size\": %d, "
@@ -179,6 +181,12 @@ final class Report {
             "\\{\"workload\": \"(W\\d)\", \"name\": \"((?:[^\"\\\\]|\\\\.)*)\", \"transport\": \"(\\w+)\", \"size\": (\\d+), "
             + "\"impl\": \"([^\"]+)\", \"unit\": \"([^\"]+)\", \"median\": [-\\d.]+, \"windows\": \\[([^\\]]*)\\], "
             + "\"c_beside\": \\[([^\\]]*)\\], \"steal_pct\": \\[([^\\]]*)\\](.*)\\}");
+
+    /** The {@code runs} of a {@link #json()} document: which rows came from which run, or {@code null} for one run. */
+    static String parseRuns(String json) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"runs\": \"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+        return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : null;
+    }
 
     /** The rows of a {@link #json()} document: what a later run merges into (see {@link Bench}). */
     static List<Row> parse(String json) {
@@ -232,7 +240,7 @@ final class Report {
         s.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<Workload, List<Row>> e : byWorkload.entrySet()) {
             Workload w = e.getKey();
-            if (w.id().equals("W5")) {
+            if (w.id().equals("W5") || w.id().equals("W9")) {
                 continue;
             }
             Optional<Row> net = find(w, "java.net");
@@ -280,6 +288,27 @@ final class Report {
                             r.memory() == null ? "" : String.format(Locale.ROOT, "%s / %s / %s", bytes(r.memory().rss()),
                                     bytes(r.memory().nativeMemory()), bytes(r.memory().heap())),
                             steal(r)));
+                }
+            }
+        }
+        if (byWorkload.keySet().stream().anyMatch(w -> w.id().equals("W9"))) {
+            s.append("\nW9, real software over the java.net adapters: PostgreSQL's JDBC driver and OkHttp, through their ")
+                    .append("default TCP sockets (java.net, the baseline), through FfmSocketFactory over TCP (ffm-tcp) and over ")
+                    .append("the server's Unix socket (ffm-unix), against PostgreSQL and nginx of the system's packages on the same ")
+                    .append("CPU; the three routes' windows interleaved round by round, each warmed up 4 s first.\n\n");
+            s.append("| workload | route | median | unit | vs java.net [95% interval] | windows' ratios min–max | steal % |\n");
+            s.append("|---|---|---:|---|---:|---:|---:|\n");
+            for (Map.Entry<Workload, List<Row>> e : byWorkload.entrySet()) {
+                Workload w = e.getKey();
+                if (!w.id().equals("W9")) {
+                    continue;
+                }
+                Row net = find(w, "java.net").orElseThrow();
+                for (Row r : e.getValue()) {
+                    Ratio toNet = ratio(r, net);
+                    s.append(String.format(Locale.ROOT, "| %s %s | %s | %s | %s | %s | %s | %s |%n", w.id(), w.name(),
+                            r.impl(), Stats.format(r.median()), w.unit(), r == net ? "1.00" : toNet.brief(),
+                            r == net ? "" : String.format(Locale.ROOT, "%.2f–%.2f", toNet.min(), toNet.max()), steal(r)));
                 }
             }
         }

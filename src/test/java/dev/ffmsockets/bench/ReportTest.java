@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -110,12 +111,36 @@ class ReportTest {
         for (int i = 0; i < first.size(); i++) {
             assertEquals(first.get(i), back.get(i), "row " + i);
         }
-        Report merged = Bench.merged(back, List.of(on(w8, paired("safe-transfer", c, 2.0, 2.0, 2.0)),
+        assertNull(Report.parseRuns(new Report(first, Bench.QUICK, "test machine").json()), "one run");
+        Report merged = Bench.merged(back, null, List.of(on(w8, paired("safe-transfer", c, 2.0, 2.0, 2.0)),
                 new Row(w8, Bench.C, c, c, List.of(0.0, 0.0, 0.0), null, null, null, null)), Bench.QUICK);
         String md = merged.markdown();
         assertTrue(md.contains("| W8 relay between two connections unix | safe-transfer | 200 |"), md);
         assertTrue(md.contains("| W4 connect + accept + close tcp | c-style | 97.0 |"), "rows of other workloads stay: " + md);
-        assertTrue(md.contains("Runs: the rows of W8 come from a second run"), md);
+        assertTrue(md.contains("Runs: the rows of W8 come from a later run with the same settings; of the rest, "
+                + "the other rows from one earlier run."), md);
+        // a second merge keeps what the first said about the rows it leaves
+        String json = merged.json();
+        Report again = Bench.merged(Report.parse(json), Report.parseRuns(json),
+                List.of(new Row(W4, Bench.C, c, c, List.of(0.0, 0.0, 0.0), null, null, null, null),
+                        paired("c-style", c, 0.99, 0.99, 0.99)), Bench.QUICK);
+        assertTrue(again.markdown().contains("Runs: the rows of W4 come from a later run with the same settings; of the "
+                + "rest, the rows of W8 come from a later run"), again.markdown());
+    }
+
+    @Test
+    void realSoftwareRowsAreReportedAgainstJavaNetWithoutC() {
+        Workload w9 = new Workload("W9", AppRun.PG_QUERY, "app", 0, "queries/s");
+        List<Double> net = List.of(10_000.0, 10_200.0, 9_800.0);
+        List<Row> rows = List.of(new Row(w9, "java.net", net, net, List.of(0.0, 0.0, 0.0), null, null, null, null),
+                new Row(w9, "ffm-unix", List.of(15_000.0, 15_300.0, 14_700.0), List.of(15_000.0, 15_300.0, 14_700.0),
+                        List.of(0.0, 0.0, 0.0), null, null, null, null));
+        Report r = new Report(rows, Bench.QUICK, "test machine");
+        String md = r.markdown();
+        assertTrue(md.contains("| W9 PostgreSQL JDBC, prepared SELECT 1 | ffm-unix | 15,000 | queries/s | 1.50× [1.50–1.50] | 1.50–1.50 |"), md);
+        assertTrue(md.contains("| W9 PostgreSQL JDBC, prepared SELECT 1 | java.net | 10,000 | queries/s | 1.00 |"), md);
+        assertTrue(r.verdicts().isEmpty(), "no target for W9");
+        assertEquals(rows, Report.parse(r.json()));
     }
 
     @Test
