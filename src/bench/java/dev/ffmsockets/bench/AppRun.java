@@ -108,8 +108,23 @@ final class AppRun {
             };
         }
         var copy = c.unwrap(PGConnection.class).getCopyAPI();
-        OutputStream sink = OutputStream.nullOutputStream();
-        return () -> copy.copyOut("copy bulk to stdout", sink);
+        long[] bytes = new long[1];
+        OutputStream sink = new OutputStream() { // counts what COPY delivered (copyOut itself returns rows)
+            @Override
+            public void write(int b) {
+                bytes[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                bytes[0] += len;
+            }
+        };
+        return () -> {
+            bytes[0] = 0;
+            copy.copyOut("copy bulk to stdout", sink);
+            return bytes[0];
+        };
     }
 
     private static Op http(Workload w, Nginx nginx, String impl, List<AutoCloseable> open) {
