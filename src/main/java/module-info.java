@@ -21,5 +21,6 @@ module dev.ffmsockets {
     exports dev.ffmsockets.raw;
     exports dev.ffmsockets.posix;
     exports dev.ffmsockets.net;
+    exports dev.ffmsockets.nio;
     // dev.ffmsockets.impl and dev.ffmsockets.poller: the safe wrapper's parts, not exported
 }

@@ -24,6 +24,21 @@ public final class Kernel {
     private Kernel() {
     }
 
+    /** Where every function of this class captures errno: the layout {@code captureCallState("errno")} writes. */
+    public static final java.lang.foreign.StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final java.lang.invoke.VarHandle ERRNO =
+            CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+    /**
+     * The errno a call captured.
+     *
+     * @param capture memory of {@link #CAPTURE}'s layout that a call of this class was given
+     * @return the errno it left there
+     */
+    public static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
+    }
+
     static MethodHandle link(MemorySegment address, FunctionDescriptor descriptor, Linker.Option... more) {
         Linker.Option[] options = new Linker.Option[more.length + 1];
         options[0] = Linker.Option.captureCallState("errno");

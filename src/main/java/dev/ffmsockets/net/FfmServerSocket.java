@@ -52,6 +52,26 @@ public class FfmServerSocket extends java.net.ServerSocket {
     }
 
     /**
+     * Wraps a stream socket of the library, bound or not, which this object then owns (closing it closes that
+     * socket): the {@code socket()} of a channel, for example. {@link #bind} then refuses, as the socket exists.
+     *
+     * @param socket an open stream socket
+     * @throws IOException              if the socket is closed
+     * @throws IllegalArgumentException if it is not a stream socket
+     */
+    public FfmServerSocket(dev.ffmsockets.Socket socket) throws IOException {
+        super(new NoImpl());
+        Objects.requireNonNull(socket, "socket");
+        if (socket.type() != SocketType.STREAM) {
+            throw new IllegalArgumentException("FfmServerSocket: " + socket + " is not a stream socket");
+        }
+        if (!socket.isOpen()) {
+            throw new SocketException("Socket is closed");
+        }
+        this.socket = socket;
+    }
+
+    /**
      * A server socket bound to {@code local} and listening.
      *
      * @param local   the address, as {@link #bind(SocketAddress, int)} takes it
@@ -161,9 +181,14 @@ public class FfmServerSocket extends java.net.ServerSocket {
         return null;
     }
 
+    /** {@return whether the socket has a name: a port, or a Unix socket's path or abstract name} */
     @Override
     public boolean isBound() {
-        return socket != null;
+        return switch (local()) {
+            case InetSockAddr i -> i.port() != 0;
+            case dev.ffmsockets.UnixSockAddr u -> !u.isUnnamed();
+            case null -> false;
+        };
     }
 
     @Override

@@ -1,0 +1,76 @@
+package dev.ffmsockets.nio;
+
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.Selector;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelectionKey;
+
+/** A registration of a channel of this package with an {@link FfmSelector}. */
+final class FfmSelectionKey extends AbstractSelectionKey {
+
+    final AbstractSelectableChannel channel;
+    final FfmSelector selector;
+    final int fd;
+    private volatile int interestOps;
+    private volatile int readyOps;
+    /** Whether epoll holds the descriptor now (not while the interest set is empty); guarded by the selector. */
+    boolean armed;
+
+    FfmSelectionKey(AbstractSelectableChannel channel, FfmSelector selector, int fd) {
+        this.channel = channel;
+        this.selector = selector;
+        this.fd = fd;
+    }
+
+    @Override
+    public SelectableChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public Selector selector() {
+        return selector;
+    }
+
+    private void ensureValid() {
+        if (!isValid()) {
+            throw new CancelledKeyException();
+        }
+    }
+
+    @Override
+    public int interestOps() {
+        ensureValid();
+        return interestOps;
+    }
+
+    /** Sets the interest set, and epoll's at once ({@code epoll_ctl} is safe beside a thread in {@code epoll_wait}). */
+    @Override
+    public java.nio.channels.SelectionKey interestOps(int ops) {
+        ensureValid();
+        if ((ops & ~channel.validOps()) != 0) {
+            throw new IllegalArgumentException("Invalid interest ops: " + ops);
+        }
+        synchronized (this) {
+            interestOps = ops;
+            selector.interestChanged(this);
+        }
+        return this;
+    }
+
+    /** The interest set without the validity check, for the selector. */
+    int interest() {
+        return interestOps;
+    }
+
+    @Override
+    public int readyOps() {
+        ensureValid();
+        return readyOps;
+    }
+
+    void readyOps(int ops) {
+        readyOps = ops;
+    }
+}

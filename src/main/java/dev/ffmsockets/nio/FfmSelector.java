@@ -1,0 +1,358 @@
+package dev.ffmsockets.nio;
+
+import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.raw.epoll_event;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.IllegalSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.nio.channels.spi.AbstractSelectionKey;
+import java.nio.channels.spi.AbstractSelector;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.AbstractSet;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import static dev.ffmsockets.posix.Posix.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/**
+ * A {@link java.nio.channels.Selector} on {@code epoll(7)}, level-triggered, for the channels of this package. As the
+ * JDK's: a key whose interest set is empty is taken out of epoll (an error or hang-up would otherwise be reported
+ * forever), cancelled keys are deregistered at the next selection, {@link #wakeup()} before a selection makes it
+ * return at once, and an interrupted selecting thread returns with its interrupt status set. Interest changes reach
+ * epoll at once ({@code epoll_ctl} is safe beside a thread in {@code epoll_wait}). The wake-up is an
+ * {@code eventfd(2)}.
+ */
+final class FfmSelector extends AbstractSelector {
+
+    private static final int MAX_EVENTS = 1024;
+    private static final long DATA = epoll_event.data$offset();
+
+    private final Arena arena = Arena.ofShared();
+    private final int epfd, wakeFd;
+    private final MemorySegment events, ctl, capture, ctlCapture, eight, one, wakeCapture;
+    private final ConcurrentHashMap<Integer, FfmSelectionKey> byFd = new ConcurrentHashMap<>();
+    private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
+    private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
+    private final Set<SelectionKey> selected = new HashSet<>();
+    private final Set<SelectionKey> publicSelected = new RemoveOnly(selected);
+    private final AtomicBoolean woken = new AtomicBoolean();
+    private final Object selecting = new Object();
+    /** Set when the descriptors are closed and the memory freed; written under ctl and wakeCapture. */
+    private volatile boolean released;
+
+    FfmSelector(SelectorProvider provider) throws IOException {
+        super(provider);
+        capture = arena.allocate(Kernel.CAPTURE);
+        ctlCapture = arena.allocate(Kernel.CAPTURE);
+        events = arena.allocate(epoll_event.layout(), MAX_EVENTS);
+        ctl = arena.allocate(epoll_event.layout());
+        eight = arena.allocate(ValueLayout.JAVA_LONG);
+        one = arena.allocateFrom(ValueLayout.JAVA_LONG, 1L);
+        wakeCapture = arena.allocate(Kernel.CAPTURE);
+        epfd = Kernel.epoll_create1(capture, EPOLL_CLOEXEC);
+        if (epfd < 0) {
+            arena.close();
+            throw failure("epoll_create1", capture);
+        }
+        wakeFd = Kernel.eventfd(capture, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (wakeFd < 0) {
+            IOException e = failure("eventfd", capture);
+            Kernel.close(capture, epfd);
+            arena.close();
+            throw e;
+        }
+        epoll_event.events(ctl, EPOLLIN);
+        ctl.set(JAVA_LONG_UNALIGNED, DATA, wakeFd);
+        if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_ADD, wakeFd, ctl) < 0) {
+            IOException e = failure("epoll_ctl", capture);
+            Kernel.close(capture, wakeFd);
+            Kernel.close(capture, epfd);
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static IOException failure(String call, MemorySegment capture) {
+        int errno = Kernel.errno(capture);
+        return new IOException(call + ": " + strerror(errno) + " (" + errnoName(errno) + ")");
+    }
+
+    @Override
+    public Set<SelectionKey> keys() {
+        ensureOpen();
+        return publicKeys;
+    }
+
+    @Override
+    public Set<SelectionKey> selectedKeys() {
+        ensureOpen();
+        return publicSelected;
+    }
+
+    private void ensureOpen() {
+        if (!isOpen()) {
+            throw new ClosedSelectorException();
+        }
+    }
+
+    // ---- registration ----------------------------------------------------------------------------------------
+
+    @Override
+    protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object att) {
+        if (!(ch instanceof FfmChannel c)) {
+            throw new IllegalSelectorException();
+        }
+        ensureOpen();
+        int fd = c.librarySocket().fd();
+        FfmSelectionKey key = new FfmSelectionKey(ch, this, fd);
+        key.attach(att);
+        synchronized (this.ctl) {
+            FfmSelectionKey stale = byFd.get(fd);
+            if (stale != null) {
+                drop(stale); // a cancelled key of a closed channel whose number this one now has
+            }
+            byFd.put(fd, key);
+            keys.add(key);
+        }
+        key.interestOps(ops);
+        return key;
+    }
+
+    /** Brings epoll in line with a key's interest set. */
+    void interestChanged(FfmSelectionKey key) {
+        synchronized (ctl) {
+            if (released || !key.isValid() || byFd.get(key.fd) != key) {
+                return;
+            }
+            int events = FfmChannel.events(key.interest());
+            int op = events == 0 ? (key.armed ? EPOLL_CTL_DEL : -1) : key.armed ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+            if (op < 0) {
+                return;
+            }
+            epoll_event.events(ctl, events);
+            ctl.set(JAVA_LONG_UNALIGNED, DATA, key.fd);
+            // a descriptor closed meanwhile has left epoll already (EBADF, ENOENT): its key is cancelled with it
+            Kernel.epoll_ctl(ctlCapture, epfd, op, key.fd, ctl);
+            key.armed = events != 0;
+        }
+    }
+
+    /** Takes a cancelled key out: out of epoll, out of the key sets, deregistered from its channel. */
+    private void drop(FfmSelectionKey key) {
+        synchronized (ctl) {
+            if (byFd.get(key.fd) == key) {
+                if (key.armed && !released) {
+                    Kernel.epoll_ctl(ctlCapture, epfd, EPOLL_CTL_DEL, key.fd, MemorySegment.NULL);
+                    key.armed = false;
+                }
+                byFd.remove(key.fd, key);
+            }
+            keys.remove(key);
+        }
+        synchronized (selected) {
+            selected.remove(key);
+        }
+        deregister(key);
+    }
+
+    private void processCancelled() {
+        Set<SelectionKey> cancelled = cancelledKeys();
+        synchronized (cancelled) {
+            for (Iterator<SelectionKey> i = cancelled.iterator(); i.hasNext(); ) {
+                drop((FfmSelectionKey) i.next());
+                i.remove();
+            }
+        }
+    }
+
+    // ---- selection -------------------------------------------------------------------------------------------
+
+    @Override
+    public int selectNow() throws java.io.IOException {
+        return doSelect(null, 0);
+    }
+
+    @Override
+    public int select(long timeout) throws java.io.IOException {
+        if (timeout < 0) {
+            throw new IllegalArgumentException("Negative timeout");
+        }
+        return doSelect(null, timeout == 0 ? -1 : timeout);
+    }
+
+    @Override
+    public int select() throws java.io.IOException {
+        return doSelect(null, -1);
+    }
+
+    @Override
+    public int select(Consumer<SelectionKey> action, long timeout) throws java.io.IOException {
+        if (timeout < 0) {
+            throw new IllegalArgumentException("Negative timeout");
+        }
+        return doSelect(java.util.Objects.requireNonNull(action), timeout == 0 ? -1 : timeout);
+    }
+
+    @Override
+    public int select(Consumer<SelectionKey> action) throws java.io.IOException {
+        return doSelect(java.util.Objects.requireNonNull(action), -1);
+    }
+
+    @Override
+    public int selectNow(Consumer<SelectionKey> action) throws java.io.IOException {
+        return doSelect(java.util.Objects.requireNonNull(action), 0);
+    }
+
+    /** One selection: {@code timeout} milliseconds, -1 for none, 0 for not waiting. */
+    private int doSelect(Consumer<SelectionKey> action, long timeout) {
+        synchronized (selecting) {
+            ensureOpen();
+            processCancelled();
+            int n;
+            boolean blocking = timeout != 0;
+            if (blocking) {
+                begin();
+            }
+            try {
+                int wait = woken.get() ? 0 : (int) Math.min(timeout, Integer.MAX_VALUE);
+                n = Kernel.epoll_wait(capture, epfd, events, MAX_EVENTS, wait);
+                if (n < 0) {
+                    n = 0; // EINTR: a signal, or a close waking this thread; the caller selects again
+                }
+            } finally {
+                if (blocking) {
+                    end();
+                }
+            }
+            ensureOpen();
+            processCancelled();
+            int updated = 0;
+            for (int i = 0; i < n; i++) {
+                long at = (long) i * epoll_event.sizeof();
+                int fd = (int) events.get(JAVA_LONG_UNALIGNED, at + DATA);
+                int ev = events.get(JAVA_INT, at);
+                if (fd == wakeFd) {
+                    Kernel.read(capture, wakeFd, eight, 8);
+                    continue;
+                }
+                FfmSelectionKey key = byFd.get(fd);
+                if (key == null || !key.isValid()) {
+                    continue;
+                }
+                int ready = FfmChannel.ready(ev, key.interest());
+                if (ready == 0) {
+                    continue;
+                }
+                if (action != null) {
+                    key.readyOps(ready);
+                    action.accept(key);
+                    ensureOpen();
+                    updated++;
+                } else {
+                    synchronized (selected) {
+                        if (selected.contains(key)) {
+                            int before = key.readyOps();
+                            if ((before | ready) != before) {
+                                key.readyOps(before | ready);
+                                updated++;
+                            }
+                        } else {
+                            key.readyOps(ready);
+                            selected.add(key);
+                            updated++;
+                        }
+                    }
+                }
+            }
+            woken.set(false);
+            return updated;
+        }
+    }
+
+    /** Makes the selection in progress, or the next one, return at once: one {@code write(2)} to the eventfd. */
+    @Override
+    public FfmSelector wakeup() {
+        if (!woken.get()) {
+            synchronized (wakeCapture) { // not while close releases the descriptors
+                if (!released && woken.compareAndSet(false, true)) {
+                    Kernel.write(wakeCapture, wakeFd, one, 8); // a full counter (EAGAIN) wakes as well
+                }
+            }
+        }
+        return this;
+    }
+
+    @Override
+    protected void implCloseSelector() {
+        // isOpen() is false already, so wakeup() would not write: wake a selecting thread here
+        synchronized (wakeCapture) {
+            Kernel.write(wakeCapture, wakeFd, one, 8);
+        }
+        synchronized (selecting) {
+            for (SelectionKey k : keys.toArray(new SelectionKey[0])) {
+                ((AbstractSelectionKey) k).cancel();
+            }
+            processCancelled();
+            synchronized (ctl) {
+                synchronized (wakeCapture) {
+                    released = true;
+                    Kernel.close(capture, wakeFd);
+                    Kernel.close(capture, epfd);
+                }
+                arena.close();
+            }
+        }
+    }
+
+    /** A set whose elements can be removed but not added, as a selected-key set must be. */
+    private static final class RemoveOnly extends AbstractSet<SelectionKey> {
+        private final Set<SelectionKey> s;
+
+        RemoveOnly(Set<SelectionKey> s) {
+            this.s = s;
+        }
+
+        @Override
+        public Iterator<SelectionKey> iterator() {
+            return s.iterator();
+        }
+
+        @Override
+        public int size() {
+            return s.size();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return s.contains(o);
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            return s.remove(o);
+        }
+
+        @Override
+        public void clear() {
+            s.clear();
+        }
+
+        @Override
+        public boolean add(SelectionKey k) {
+            throw new UnsupportedOperationException("a selected-key set takes no additions");
+        }
+    }
+}

@@ -1,0 +1,464 @@
+package dev.ffmsockets.nio;
+
+import dev.ffmsockets.ErrnoException;
+import dev.ffmsockets.Family;
+import dev.ffmsockets.LinuxSocketOptions;
+import dev.ffmsockets.MsgFlag;
+import dev.ffmsockets.SockAddr;
+import dev.ffmsockets.Socket;
+import dev.ffmsockets.SocketType;
+import dev.ffmsockets.net.FfmSocket;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NoConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.Objects;
+import java.util.Set;
+
+import static dev.ffmsockets.posix.Posix.EAFNOSUPPORT;
+
+/**
+ * A {@link SocketChannel} over the library's {@link Socket}: its calls, its close rule (a thread blocked in a read is
+ * woken with {@link java.nio.channels.AsynchronousCloseException}, or {@link java.nio.channels.ClosedByInterruptException}
+ * when it is the one interrupted), its parking of virtual threads in blocking mode. Made by {@link FfmSelectorProvider}
+ * or around a socket of the library with {@link #of(Socket)} (socket activation, a descriptor received by
+ * {@code recvMsg}).
+ */
+public final class FfmSocketChannel extends SocketChannel implements FfmChannel {
+
+    private final Socket s;
+    private final Object stateLock = new Object();
+    /** Guarded by stateLock for writes. */
+    private volatile boolean connected, pending, inputShut, outputShut, bound;
+    private volatile FfmSocket adaptor;
+
+    FfmSocketChannel(SelectorProvider provider, Family family) throws IOException {
+        this(provider, open(family), false);
+    }
+
+    private FfmSocketChannel(SelectorProvider provider, Socket s, boolean connected) {
+        super(provider);
+        this.s = s;
+        this.connected = connected;
+        this.bound = connected;
+    }
+
+    /** A socket of {@code family}; a dual-stack one for INET6 (or IPv4 only where the kernel has no IPv6). */
+    static Socket open(Family family) throws IOException {
+        try {
+            Socket s = Socket.open(family, SocketType.STREAM);
+            if (family == Family.INET6) {
+                try {
+                    s.setOption(LinuxSocketOptions.IPV6_V6ONLY, false);
+                } catch (IOException | RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
+            }
+            return s;
+        } catch (IOException e) {
+            if (family == Family.INET6 && e instanceof ErrnoException x && x.errno() == EAFNOSUPPORT) {
+                return Socket.open(Family.INET, SocketType.STREAM);
+            }
+            throw e;
+        }
+    }
+
+    static FfmSocketChannel accepted(SelectorProvider provider, Socket s) {
+        return new FfmSocketChannel(provider, s, true);
+    }
+
+    /**
+     * A channel over a stream socket of the library, which the channel then owns; connected if the socket is.
+     *
+     * @param socket an open stream socket
+     * @return the channel, in blocking mode
+     * @throws IllegalArgumentException if the socket is not a stream socket
+     */
+    public static FfmSocketChannel of(Socket socket) {
+        Objects.requireNonNull(socket, "socket");
+        if (socket.type() != SocketType.STREAM) {
+            throw new IllegalArgumentException("FfmSocketChannel: " + socket + " is not a stream socket");
+        }
+        boolean connected;
+        try {
+            socket.remoteAddress();
+            connected = true;
+        } catch (IOException e) {
+            connected = false;
+        }
+        FfmSocketChannel c = new FfmSocketChannel(FfmSelectorProvider.provider(), socket, connected);
+        try {
+            socket.setBlocking(true);
+        } catch (IOException e) {
+            // a closed socket: the channel reports it at its first use
+        }
+        return c;
+    }
+
+    @Override
+    public Socket librarySocket() {
+        return s;
+    }
+
+    private Family family() {
+        return s.family();
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    // ---- binding, connecting --------------------------------------------------------------------------------
+
+    @Override
+    public SocketChannel bind(SocketAddress local) throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            if (pending) {
+                throw new ConnectionPendingException();
+            }
+            if (connected) {
+                throw new AlreadyConnectedException();
+            }
+            if (bound) {
+                throw new AlreadyBoundException();
+            }
+            SockAddr a = local == null ? ChannelAddresses.any(family()) : ChannelAddresses.of(local, family());
+            if (a != null) {
+                s.bind(a);
+            }
+            bound = true;
+        }
+        return this;
+    }
+
+    /**
+     * Connects: {@code connect(2)}. In non-blocking mode returns {@code false} while an Internet connection is in
+     * progress ({@link #finishConnect()} completes it). A connection that fails closes the channel, as the JDK's does.
+     */
+    @Override
+    public boolean connect(SocketAddress remote) throws IOException {
+        SockAddr peer;
+        synchronized (stateLock) {
+            ensureOpen();
+            if (connected) {
+                throw new AlreadyConnectedException();
+            }
+            if (pending) {
+                throw new ConnectionPendingException();
+            }
+            peer = ChannelAddresses.of(remote, family());
+            pending = true;
+        }
+        boolean done = connecting(() -> s.connect(peer));
+        synchronized (stateLock) {
+            bound = true;
+            if (done) {
+                pending = false;
+                connected = true;
+            }
+        }
+        return done;
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException {
+        synchronized (stateLock) {
+            ensureOpen();
+            if (connected) {
+                return true;
+            }
+            if (!pending) {
+                throw new NoConnectionPendingException();
+            }
+        }
+        boolean done = connecting(s::finishConnect);
+        if (done) {
+            synchronized (stateLock) {
+                pending = false;
+                connected = true;
+            }
+        }
+        return done;
+    }
+
+    /** A step of connecting, which may fail. */
+    private interface Step {
+        boolean run() throws IOException;
+    }
+
+    /**
+     * Runs a step of connecting as an I/O operation of the channel. A failure of a channel still open is the
+     * connection's own: the channel is closed and the failure thrown, as the JDK's does; in a closed one, an
+     * asynchronous close ({@code end} throws it).
+     */
+    private boolean connecting(Step step) throws IOException {
+        boolean done = false;
+        IOException failed = null;
+        begin();
+        try {
+            done = step.run();
+        } catch (IOException e) {
+            failed = e;
+        } finally {
+            end(done || !isBlocking() || failed != null && isOpen());
+        }
+        if (failed != null) {
+            close();
+            throw failed;
+        }
+        return done;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return connected;
+    }
+
+    @Override
+    public boolean isConnectionPending() {
+        return pending;
+    }
+
+    @Override
+    public SocketChannel shutdownInput() throws IOException {
+        ensureConnected();
+        if (!inputShut) {
+            s.shutdownInput();
+            inputShut = true;
+        }
+        return this;
+    }
+
+    @Override
+    public SocketChannel shutdownOutput() throws IOException {
+        ensureConnected();
+        if (!outputShut) {
+            s.shutdownOutput();
+            outputShut = true;
+        }
+        return this;
+    }
+
+    private void ensureConnected() throws ClosedChannelException {
+        ensureOpen();
+        if (!connected) {
+            throw new NotYetConnectedException();
+        }
+    }
+
+    // ---- reading, writing -----------------------------------------------------------------------------------
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        ensureConnected();
+        if (inputShut) {
+            return -1;
+        }
+        int n = 0;
+        begin();
+        try {
+            n = s.recv(dst);
+            return n;
+        } finally {
+            end(n != 0);
+        }
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        ensureConnected();
+        if (inputShut) {
+            return -1;
+        }
+        long total = 0;
+        begin();
+        try {
+            for (int i = offset; i < offset + length; i++) {
+                ByteBuffer b = dsts[i];
+                if (!b.hasRemaining()) {
+                    continue;
+                }
+                int want = b.remaining();
+                // only the first receive may wait: later ones take what is already there
+                int n = total == 0 ? s.recv(b) : s.recv(b, MsgFlag.DONTWAIT);
+                if (n < 0) {
+                    return total == 0 ? -1 : total;
+                }
+                total += n;
+                if (n < want) {
+                    break;
+                }
+            }
+            return total;
+        } finally {
+            end(total != 0);
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        ensureConnected();
+        int n = 0;
+        begin();
+        try {
+            if (isBlocking()) {
+                int before = src.remaining();
+                s.sendAll(src);
+                n = before;
+            } else {
+                n = s.send(src);
+            }
+            return n;
+        } finally {
+            end(n != 0);
+        }
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        ensureConnected();
+        long total = 0;
+        begin();
+        try {
+            boolean blocking = isBlocking();
+            for (int i = offset; i < offset + length; i++) {
+                ByteBuffer b = srcs[i];
+                int want = b.remaining();
+                if (want == 0) {
+                    continue;
+                }
+                if (blocking) {
+                    s.sendAll(b);
+                    total += want;
+                } else {
+                    int n = s.send(b);
+                    total += n;
+                    if (n < want) {
+                        break;
+                    }
+                }
+            }
+            return total;
+        } finally {
+            end(total != 0);
+        }
+    }
+
+    // ---- addresses, options, the socket view -----------------------------------------------------------------
+
+    @Override
+    public SocketAddress getLocalAddress() throws IOException {
+        ensureOpen();
+        return ChannelAddresses.toJava(s.localAddress());
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() throws IOException {
+        ensureOpen();
+        return connected ? ChannelAddresses.toJava(s.remoteAddress()) : null;
+    }
+
+    @Override
+    public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+        Objects.requireNonNull(name, "name");
+        ensureOpen();
+        s.setOption(name, value);
+        return this;
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        Objects.requireNonNull(name, "name");
+        ensureOpen();
+        return s.getOption(name);
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return s.supportedOptions();
+    }
+
+    /**
+     * {@return a {@code java.net.Socket} over this channel's socket (closing it closes the channel)}
+     *
+     * @throws UnsupportedOperationException for an AF_UNIX channel, as the JDK's
+     */
+    @Override
+    public java.net.Socket socket() {
+        if (s.family() == Family.UNIX) {
+            throw new UnsupportedOperationException("Not supported");
+        }
+        FfmSocket a = adaptor;
+        if (a == null) {
+            synchronized (stateLock) {
+                a = adaptor;
+                if (a == null) {
+                    try {
+                        adaptor = a = new FfmSocket(s) {
+                            @Override
+                            public void close() {
+                                try {
+                                    FfmSocketChannel.this.close();
+                                } catch (IOException e) {
+                                    // the channel's close does not fail
+                                }
+                            }
+
+                            @Override
+                            public boolean isConnected() {
+                                return FfmSocketChannel.this.isConnected();
+                            }
+
+                            @Override
+                            public boolean isClosed() {
+                                return !FfmSocketChannel.this.isOpen();
+                            }
+
+                            @Override
+                            public SocketChannel getChannel() {
+                                return FfmSocketChannel.this;
+                            }
+                        };
+                    } catch (IOException e) {
+                        throw new IllegalStateException("socket(): the channel is closed", e);
+                    }
+                }
+            }
+        }
+        return a;
+    }
+
+    // ---- close, mode ---------------------------------------------------------------------------------------
+
+    @Override
+    protected void implCloseSelectableChannel() {
+        s.close();
+    }
+
+    @Override
+    protected void implConfigureBlocking(boolean block) throws IOException {
+        s.setBlocking(block);
+    }
+
+    @Override
+    public String toString() {
+        return "FfmSocketChannel[" + (isOpen() ? s.toString() : "closed") + "]";
+    }
+}
