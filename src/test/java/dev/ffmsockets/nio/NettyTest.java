@@ -1,0 +1,244 @@
+package dev.ffmsockets.nio;
+
+import dev.ffmsockets.UnixSockAddr;
+import dev.ffmsockets.net.NativeSocketAddress;
+import dev.ffmsockets.testing.Fds;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Netty's NIO transport given {@link FfmSelectorProvider}: an echo over TCP, over a Unix socket's path and over an
+ * abstract name, and an HTTP server under wrk at 50 and 1,000 connections, with no error and no descriptor left.
+ */
+class NettyTest {
+
+    @TempDir
+    Path dir;
+
+    private static EventLoopGroup group(int threads) {
+        return new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory(FfmSelectorProvider.provider()));
+    }
+
+    /** Echoes every byte back. */
+    private static final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+
+    /** Sends {@code data} and collects as many bytes back. */
+    private static final class Collect extends ChannelInboundHandlerAdapter {
+        final ByteArrayOutputStream got = new ByteArrayOutputStream();
+        final CompletableFuture<byte[]> done = new CompletableFuture<>();
+        final byte[] data;
+
+        Collect(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            for (int off = 0; off < data.length; off += 8192) {
+                ctx.write(Unpooled.wrappedBuffer(data, off, Math.min(8192, data.length - off)));
+            }
+            ctx.flush();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            byte[] chunk = new byte[b.readableBytes()];
+            b.readBytes(chunk);
+            b.release();
+            got.writeBytes(chunk);
+            if (got.size() >= data.length) {
+                done.complete(got.toByteArray());
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            done.completeExceptionally(cause);
+            ctx.close();
+        }
+    }
+
+    private void echo(Supplier<io.netty.channel.ServerChannel> server, Supplier<Channel> client, SocketAddress bindTo) throws Exception {
+        long before = Fds.open();
+        EventLoopGroup boss = group(1), workers = group(2);
+        try {
+            Channel listening = new ServerBootstrap().group(boss, workers).channelFactory((io.netty.channel.ChannelFactory<io.netty.channel.ServerChannel>) server::get)
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new Echo());
+                        }
+                    }).bind(bindTo).sync().channel();
+            byte[] data = new byte[3 << 20];
+            new Random(42).nextBytes(data);
+            for (int round = 0; round < 3; round++) {
+                Collect c = new Collect(data);
+                new Bootstrap().group(workers).channelFactory((io.netty.channel.ChannelFactory<Channel>) client::get).handler(c)
+                        .connect(listening.localAddress()).sync();
+                assertArrayEquals(data, c.done.get(60, TimeUnit.SECONDS));
+            }
+            var closed = listening.close().await();
+            if (closeFailsWith == null) {
+                assertTrue(closed.isSuccess(), () -> String.valueOf(closed.cause()));
+            } else {
+                assertTrue(closed.cause() != null && closed.cause().getMessage().contains(closeFailsWith),
+                        () -> String.valueOf(closed.cause()));
+                assertFalse(listening.isOpen());
+            }
+        } finally {
+            boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+        assertEquals(before, Fds.open(), "descriptors after Netty stopped");
+    }
+
+    /** What Netty's close of the server channel is expected to fail with, or {@code null} for success. */
+    private String closeFailsWith;
+
+    @Test
+    void echoOverTcp() throws Exception {
+        FfmSelectorProvider p = FfmSelectorProvider.provider();
+        echo(() -> new NioServerSocketChannel(p), () -> new NioSocketChannel(p),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @Test
+    void echoOverAUnixSocketPath() throws Exception {
+        FfmSelectorProvider p = FfmSelectorProvider.provider();
+        echo(() -> new NioServerDomainSocketChannel(p), () -> new NioDomainSocketChannel(p),
+                UnixDomainSocketAddress.of(dir.resolve("netty.sock")));
+    }
+
+    /**
+     * Netty serves an abstract name and connects to it; but its server domain channel, when it closes, deletes its
+     * socket file reading its address as a {@link UnixDomainSocketAddress}, which an abstract name is not (and has no
+     * file): Netty reports that close as failed, after closing the channel all the same.
+     */
+    @Test
+    void echoOverAnAbstractName() throws Exception {
+        FfmSelectorProvider p = FfmSelectorProvider.provider();
+        closeFailsWith = "is not an instance of java.net.UnixDomainSocketAddress";
+        echo(() -> new NioServerDomainSocketChannel(p), () -> new NioDomainSocketChannel(p),
+                NativeSocketAddress.of(UnixSockAddr.abstractName("ffm-netty-" + ProcessHandle.current().pid())));
+    }
+
+    /** Answers every request with "Hello there.", keeping the connection. */
+    private static final class Hello extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // wrk resets its connections when it stops (ECONNRESET), as it does with every server
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer("Hello there.\n", StandardCharsets.US_ASCII));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").setInt(HttpHeaderNames.CONTENT_LENGTH, 13);
+            boolean keep = HttpUtil.isKeepAlive(req);
+            HttpUtil.setKeepAlive(res, keep);
+            var f = ctx.writeAndFlush(res);
+            if (!keep) {
+                f.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+
+    private static Path wrk() {
+        Path p = Path.of("/usr/bin/wrk");
+        if (!Files.isExecutable(p)) {
+            throw new AssertionError("No wrk: /usr/bin/wrk is missing. Install it (Debian/Ubuntu: apt-get install wrk;"
+                    + " scripts/test installs it) and run the tests again.");
+        }
+        return p;
+    }
+
+    @Test
+    void anHttpServerUnderWrkAtFiftyAndAThousandConnections() throws Exception {
+        Path wrk = wrk();
+        long before = Fds.open();
+        FfmSelectorProvider p = FfmSelectorProvider.provider();
+        EventLoopGroup boss = group(1), workers = group(2);
+        try {
+            Channel listening = new ServerBootstrap().group(boss, workers).channelFactory(() -> new NioServerSocketChannel(p))
+                    .option(io.netty.channel.ChannelOption.SO_BACKLOG, 2048)
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), new Hello());
+                        }
+                    }).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            int port = ((InetSocketAddress) listening.localAddress()).getPort();
+            for (int connections : List.of(50, 1000)) {
+                Process w = new ProcessBuilder(wrk.toString(), "-t", "2", "-c", String.valueOf(connections), "-d", "3s",
+                        "--timeout", "10s", "http://127.0.0.1:" + port + "/").redirectErrorStream(true).start();
+                String out = new String(w.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(w.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, w.exitValue(), out);
+                assertFalse(out.contains("Socket errors"), connections + " connections: " + out);
+                assertFalse(out.contains("Non-2xx"), connections + " connections: " + out);
+                Matcher m = Pattern.compile("(\\d+) requests in").matcher(out);
+                assertTrue(m.find() && Long.parseLong(m.group(1)) > connections, out);
+            }
+            listening.close().sync();
+        } finally {
+            boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+        assertEquals(before, Fds.open(), "descriptors after Netty stopped");
+    }
+}
