@@ -59,6 +59,7 @@ public final class Bench {
             return switch (id) {
                 case "W1" -> transport + " " + size + " B";
                 case "W5" -> String.format(Locale.ROOT, "%,d connections", size);
+                case "W7" -> name.equals(NettyRun.PING_PONG) ? "Netty ping-pong" : name.equals(NettyRun.BULK) ? "Netty bulk" : "Netty HTTP";
                 case "W6" -> transport + " " + size + " B";
                 default -> transport;
             };
@@ -137,8 +138,8 @@ public final class Bench {
         Progress progress = new Progress(total);
         List<Row> rows = new ArrayList<>();
         for (Workload w : workloads) {
-            if (w.id().equals("W9")) {
-                continue; // below, all at once: they share their servers
+            if (w.id().equals("W9") || w.id().equals("W7")) {
+                continue; // below: no C, their implementations interleaved round by round
             }
             if (w.id().equals("W5")) {
                 rows.addAll(ManyConnectionsRun.measure(w, impls(w, quick), s, progress));
@@ -154,6 +155,10 @@ public final class Bench {
                 double[] p = w.id().equals("W1") ? c.percentiles() : null;
                 rows.add(new Row(w, C, cWindows, cWindows, cSteal, p == null ? null : p[0], p == null ? null : p[1], null, null));
             }
+        }
+        List<Workload> netty = workloads.stream().filter(w -> w.id().equals("W7")).toList();
+        if (!netty.isEmpty()) {
+            rows.addAll(NettyRun.measure(netty, s, progress));
         }
         List<Workload> apps = workloads.stream().filter(w -> w.id().equals("W9")).toList();
         if (!apps.isEmpty()) {
@@ -244,6 +249,7 @@ public final class Bench {
         }
         workloads.add(new Workload("W8", W8_FILE, "tcp", TransferBench.OP, "GB/s"));
         workloads.add(new Workload("W8", W8_FDS, "unix", 1, "descriptors/s"));
+        workloads.addAll(NettyRun.workloads());
         workloads.addAll(AppRun.workloads());
         return workloads;
     }
@@ -255,6 +261,7 @@ public final class Bench {
             case "W3" -> List.of(Dgram.IMPLS);
             case "W5" -> List.of("safe", "java.net", "nio-selector");
             case "W9" -> AppRun.IMPLS;
+            case "W7" -> NettyRun.IMPLS;
             case "W6" -> w.name().equals(W6_GSO) ? List.of("safe-gso", "nio-direct")
                     : List.of("safe-batch-32", "safe-batch-64", "nio-direct", C_PER_DATAGRAM);
             case "W8" -> switch (w.name()) {
@@ -267,7 +274,7 @@ public final class Bench {
         List<String> quickOnes = List.of("c-style-native", "c-style", "safe-array", "safe-heap-buffer", "safe-direct-buffer",
                 "safe-segment", "safe", "java.net", "java.net-ipv4", "nio-direct", "nio", "nio-selector", "safe-batch-64",
                 "safe-gso", C_PER_DATAGRAM, "safe-transfer", "safe-sendfile", "nio-transferTo", C_SPLICE, C_SENDFILE,
-                "ffm-tcp", "ffm-unix");
+                "ffm-tcp", "ffm-unix", "ffm-provider", "netty-nio", "netty-epoll");
         return all.stream().filter(i -> !(w.transport().equals("unix") && i.startsWith("java.net")))
                 .filter(i -> !quick || quickOnes.contains(i)).toList();
     }

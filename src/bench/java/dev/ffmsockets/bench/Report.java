@@ -70,7 +70,7 @@ final class Report {
         for (int i = 0; i < n; i++) {
             if (base.impl().equals(Bench.C)) {
                 pairs[i] = r.values().get(i) / r.beside().get(i);
-            } else if (r.w().id().equals("W5") || r.w().id().equals("W9")) {
+            } else if (List.of("W5", "W7", "W9").contains(r.w().id())) {
                 pairs[i] = r.values().get(i) / base.values().get(i);
             } else {
                 pairs[i] = (r.values().get(i) / r.beside().get(i)) / (base.values().get(i) / base.beside().get(i));
@@ -115,6 +115,8 @@ final class Report {
                     default -> List.of(new String[] {"safe-gso", "C", "0.95"}, new String[] {"safe-gso", "nio-direct", "4.0"});
                 };
                 case "W9" -> List.<String[]>of(); // reported against java.net, with no target
+                case "W7" -> List.of(new String[] {"ffm-provider", "netty-nio", "1.0"},
+                        new String[] {"ffm-provider", "netty-epoll", "0.95"});
                 case "W8" -> switch (w.name()) {
                     case Bench.W8_RELAY -> List.of(new String[] {"safe-transfer", "safe-array", "1.4"},
                             new String[] {"safe-transfer", "safe-direct-buffer", "1.4"}, new String[] {"safe-transfer", Bench.C_SPLICE, "0.95"});
@@ -240,7 +242,7 @@ final class Report {
         s.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<Workload, List<Row>> e : byWorkload.entrySet()) {
             Workload w = e.getKey();
-            if (w.id().equals("W5") || w.id().equals("W9")) {
+            if (List.of("W5", "W7", "W9").contains(w.id())) {
                 continue;
             }
             Optional<Row> net = find(w, "java.net");
@@ -288,6 +290,26 @@ final class Report {
                             r.memory() == null ? "" : String.format(Locale.ROOT, "%s / %s / %s", bytes(r.memory().rss()),
                                     bytes(r.memory().nativeMemory()), bytes(r.memory().heap())),
                             steal(r)));
+                }
+            }
+        }
+        if (byWorkload.keySet().stream().anyMatch(w -> w.id().equals("W7"))) {
+            s.append("\nW7, Netty: its NIO transport over FfmSelectorProvider (ffm-provider), over the JDK's provider ")
+                    .append("(netty-nio) and its native epoll transport (netty-epoll), each with its own server and client event ")
+                    .append("loops of one thread, on the same CPU; the three interleaved window by window, each warmed up 4 s first. ")
+                    .append("The HTTP rows are wrk's rate (one thread, 50 connections) in each window.\n\n");
+            s.append("| workload | implementation | median | unit | vs netty-nio [95% interval] | vs netty-epoll [95% interval] | steal % |\n");
+            s.append("|---|---|---:|---|---:|---:|---:|\n");
+            for (Map.Entry<Workload, List<Row>> e : byWorkload.entrySet()) {
+                Workload w = e.getKey();
+                if (!w.id().equals("W7")) {
+                    continue;
+                }
+                for (Row r : e.getValue()) {
+                    s.append(String.format(Locale.ROOT, "| %s %s | %s | %s | %s | %s | %s | %s |%n", w.id(), w.name(),
+                            r.impl(), Stats.format(r.median()), w.unit(),
+                            find(w, "netty-nio").map(n -> n == r ? "1.00" : ratio(r, n).brief()).orElse("–"),
+                            find(w, "netty-epoll").map(n -> n == r ? "1.00" : ratio(r, n).brief()).orElse("–"), steal(r)));
                 }
             }
         }

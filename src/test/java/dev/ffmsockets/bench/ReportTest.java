@@ -129,6 +129,22 @@ class ReportTest {
     }
 
     @Test
+    void nettyRowsAreJudgedAgainstNettysOwnTransports() {
+        Workload w7 = new Workload("W7", NettyRun.PING_PONG, "tcp", 1, "round trips/s");
+        List<Double> nio = List.of(100.0, 100.0, 100.0, 100.0), epoll = List.of(120.0, 120.0, 120.0, 120.0),
+                ours = List.of(110.0, 111.0, 109.0, 110.0);
+        List<Row> rows = List.of(new Row(w7, "ffm-provider", ours, ours, List.of(0.0, 0.0, 0.0, 0.0), null, null, null, null),
+                new Row(w7, "netty-nio", nio, nio, List.of(0.0, 0.0, 0.0, 0.0), null, null, null, null),
+                new Row(w7, "netty-epoll", epoll, epoll, List.of(0.0, 0.0, 0.0, 0.0), null, null, null, null));
+        Report r = new Report(rows, Bench.QUICK, "test machine");
+        String md = r.markdown();
+        assertTrue(md.contains("| W7 Netty echo, 1-byte ping-pong | ffm-provider | 110 | round trips/s | 1.10× [1.09–1.11] | 0.92× [0.91–0.93] |"), md);
+        assertEquals(List.of("met", "missed"), r.verdicts().stream().map(Report.Verdict::word).toList(),
+                "ahead of Netty NIO: met; 0.92 of native epoll against 0.95: missed");
+        assertTrue(md.contains("W7 Netty ping-pong ffm-provider vs netty-epoll 0.92× against 0.95 (missed)"), md);
+    }
+
+    @Test
     void realSoftwareRowsAreReportedAgainstJavaNetWithoutC() {
         Workload w9 = new Workload("W9", AppRun.PG_QUERY, "app", 0, "queries/s");
         List<Double> net = List.of(10_000.0, 10_200.0, 9_800.0);
