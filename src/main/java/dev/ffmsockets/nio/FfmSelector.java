@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 import static dev.ffmsockets.posix.Posix.*;
@@ -43,7 +44,8 @@ final class FfmSelector extends AbstractSelector {
     private final Arena arena = Arena.ofShared();
     private final int epfd, wakeFd;
     private final MemorySegment events, ctl, capture, ctlCapture, eight, one, wakeCapture;
-    private final ConcurrentHashMap<Integer, FfmSelectionKey> byFd = new ConcurrentHashMap<>();
+    /** The key of each registered descriptor, by number (no boxing per event); replaced when it grows, under ctl. */
+    private volatile AtomicReferenceArray<FfmSelectionKey> byFd = new AtomicReferenceArray<>(256);
     private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
     private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
     private final Set<SelectionKey> selected = new HashSet<>();
@@ -120,21 +122,34 @@ final class FfmSelector extends AbstractSelector {
         FfmSelectionKey key = new FfmSelectionKey(ch, this, fd);
         key.attach(att);
         synchronized (this.ctl) {
-            FfmSelectionKey stale = byFd.get(fd);
+            FfmSelectionKey stale = keyOf(fd);
             if (stale != null) {
                 drop(stale); // a cancelled key of a closed channel whose number this one now has
             }
-            byFd.put(fd, key);
+            AtomicReferenceArray<FfmSelectionKey> t = byFd;
+            if (fd >= t.length()) {
+                AtomicReferenceArray<FfmSelectionKey> bigger = new AtomicReferenceArray<>(Math.max(fd + 1, t.length() * 2));
+                for (int i = 0; i < t.length(); i++) {
+                    bigger.set(i, t.get(i));
+                }
+                byFd = t = bigger;
+            }
+            t.set(fd, key);
             keys.add(key);
         }
         key.interestOps(ops);
         return key;
     }
 
+    private FfmSelectionKey keyOf(int fd) {
+        AtomicReferenceArray<FfmSelectionKey> t = byFd;
+        return fd >= 0 && fd < t.length() ? t.get(fd) : null;
+    }
+
     /** Brings epoll in line with a key's interest set. */
     void interestChanged(FfmSelectionKey key) {
         synchronized (ctl) {
-            if (released || !key.isValid() || byFd.get(key.fd) != key) {
+            if (released || !key.isValid() || keyOf(key.fd) != key) {
                 return;
             }
             int events = FfmChannel.events(key.interest());
@@ -153,12 +168,12 @@ final class FfmSelector extends AbstractSelector {
     /** Takes a cancelled key out: out of epoll, out of the key sets, deregistered from its channel. */
     private void drop(FfmSelectionKey key) {
         synchronized (ctl) {
-            if (byFd.get(key.fd) == key) {
+            if (keyOf(key.fd) == key) {
                 if (key.armed && !released) {
                     Kernel.epoll_ctl(ctlCapture, epfd, EPOLL_CTL_DEL, key.fd, MemorySegment.NULL);
                     key.armed = false;
                 }
-                byFd.remove(key.fd, key);
+                byFd.compareAndSet(key.fd, key, null);
             }
             keys.remove(key);
         }
@@ -248,7 +263,7 @@ final class FfmSelector extends AbstractSelector {
                     Kernel.read(capture, wakeFd, eight, 8);
                     continue;
                 }
-                FfmSelectionKey key = byFd.get(fd);
+                FfmSelectionKey key = keyOf(fd);
                 if (key == null || !key.isValid()) {
                     continue;
                 }

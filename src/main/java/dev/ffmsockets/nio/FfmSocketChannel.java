@@ -269,12 +269,14 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
             return -1;
         }
         int n = 0;
-        begin();
+        boolean blocking = enter();
         try {
             n = s.recv(dst);
             return n;
+        } catch (IOException e) {
+            throw closedMeanwhile(blocking, e);
         } finally {
-            end(n != 0);
+            leave(blocking, n != 0);
         }
     }
 
@@ -286,7 +288,7 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
             return -1;
         }
         long total = 0;
-        begin();
+        boolean blocking = enter();
         try {
             for (int i = offset; i < offset + length; i++) {
                 ByteBuffer b = dsts[i];
@@ -305,8 +307,10 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
                 }
             }
             return total;
+        } catch (IOException e) {
+            throw closedMeanwhile(blocking, e);
         } finally {
-            end(total != 0);
+            leave(blocking, total != 0);
         }
     }
 
@@ -315,9 +319,9 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         Objects.requireNonNull(src, "src");
         ensureConnected();
         int n = 0;
-        begin();
+        boolean blocking = enter();
         try {
-            if (isBlocking()) {
+            if (blocking) {
                 int before = src.remaining();
                 s.sendAll(src);
                 n = before;
@@ -325,8 +329,10 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
                 n = s.send(src);
             }
             return n;
+        } catch (IOException e) {
+            throw closedMeanwhile(blocking, e);
         } finally {
-            end(n != 0);
+            leave(blocking, n != 0);
         }
     }
 
@@ -335,9 +341,8 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         Objects.checkFromIndexSize(offset, length, srcs.length);
         ensureConnected();
         long total = 0;
-        begin();
+        boolean blocking = enter();
         try {
-            boolean blocking = isBlocking();
             for (int i = offset; i < offset + length; i++) {
                 ByteBuffer b = srcs[i];
                 int want = b.remaining();
@@ -356,9 +361,36 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
                 }
             }
             return total;
+        } catch (IOException e) {
+            throw closedMeanwhile(blocking, e);
         } finally {
-            end(total != 0);
+            leave(blocking, total != 0);
         }
+    }
+
+    /**
+     * Starts a read or write: in blocking mode as an interruptible operation ({@code begin()}), so that an interrupt
+     * or a close wakes it; in non-blocking mode, which never waits, with nothing to install, as the JDK's channels do.
+     *
+     * @return whether the channel is in blocking mode
+     */
+    private boolean enter() {
+        boolean blocking = isBlocking();
+        if (blocking) {
+            begin();
+        }
+        return blocking;
+    }
+
+    private void leave(boolean blocking, boolean completed) throws java.nio.channels.AsynchronousCloseException {
+        if (blocking) {
+            end(completed); // AsynchronousCloseException or ClosedByInterruptException when woken by either
+        }
+    }
+
+    /** A failure of a non-blocking call because another thread closed the channel is an asynchronous close. */
+    private IOException closedMeanwhile(boolean blocking, IOException e) {
+        return !blocking && !isOpen() ? new java.nio.channels.AsynchronousCloseException() : e;
     }
 
     // ---- addresses, options, the socket view -----------------------------------------------------------------
