@@ -413,6 +413,17 @@ public final class Socket extends SocketCalls implements AutoCloseable {
         return connector.finishConnect(d, mode);
     }
 
+    /**
+     * Dissolves a datagram socket's default peer: {@code connect(2)} to {@code AF_UNSPEC}, as C does; the socket then
+     * takes datagrams from anyone again, and sends need a target. Nothing to do on a socket with no peer.
+     *
+     * @throws IOException a closed socket, ...
+     */
+    public void disconnect() throws IOException {
+        Control.disconnect(d);
+        connector.disconnected();
+    }
+
     // ---- shutdown, addresses -------------------------------------------------------------------------------
 
     /**

@@ -38,6 +38,11 @@ public final class Connector {
         state = connected ? CONNECTED : NONE;
     }
 
+    /** Records that a datagram socket's association was dissolved: nothing started, nothing connected. */
+    public void disconnected() {
+        state = NONE;
+    }
+
     /**
      * Connects.
      *

@@ -174,6 +174,26 @@ public final class Control {
     }
 
     /**
+     * Dissolves a datagram socket's association: {@code connect(2)} to an address of family {@code AF_UNSPEC}.
+     *
+     * @throws IOException a closed socket, ...
+     */
+    public static void disconnect(Descriptor d) throws IOException {
+        d.begin("connect");
+        Frame f = Frame.acquire();
+        try {
+            f.addr.fill((byte) 0);
+            f.addr.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) AF_UNSPEC);
+            if (Kernel.connect(f.capture, d.fd, f.addr, 2) < 0 && f.errno() != EAFNOSUPPORT) {
+                throw failure(d, "connect", "AF_UNSPEC", f.errno());
+            }
+        } finally {
+            f.release();
+            d.end();
+        }
+    }
+
+    /**
      * {@code getsockname(2)} or {@code getpeername(2)}, decoded totally: what the kernel reports never throws.
      *
      * @throws IOException {@code ENOTCONN}, ..., a closed socket

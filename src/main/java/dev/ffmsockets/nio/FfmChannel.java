@@ -1,9 +1,16 @@
 package dev.ffmsockets.nio;
 
+import dev.ffmsockets.ErrnoException;
+import dev.ffmsockets.Family;
+import dev.ffmsockets.LinuxSocketOptions;
 import dev.ffmsockets.Socket;
+import dev.ffmsockets.SocketType;
+
+import java.io.IOException;
 
 import java.nio.channels.SelectionKey;
 
+import static dev.ffmsockets.posix.Posix.EAFNOSUPPORT;
 import static dev.ffmsockets.posix.Posix.EPOLLERR;
 import static dev.ffmsockets.posix.Posix.EPOLLHUP;
 import static dev.ffmsockets.posix.Posix.EPOLLIN;
@@ -14,6 +21,30 @@ interface FfmChannel {
 
     /** {@return the library's socket under the channel} */
     Socket librarySocket();
+
+    /**
+     * A socket for a new channel: of {@code family}, and for INET6 a dual-stack one that takes IPv4 peers too, as the
+     * JDK's channels open by default (or an IPv4 one where the kernel has no IPv6).
+     */
+    static Socket open(Family family, SocketType type) throws IOException {
+        try {
+            Socket s = Socket.open(family, type);
+            if (family == Family.INET6) {
+                try {
+                    s.setOption(LinuxSocketOptions.IPV6_V6ONLY, false);
+                } catch (IOException | RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
+            }
+            return s;
+        } catch (IOException e) {
+            if (family == Family.INET6 && e instanceof ErrnoException x && x.errno() == EAFNOSUPPORT) {
+                return Socket.open(Family.INET, type);
+            }
+            throw e;
+        }
+    }
 
     /** The epoll events that tell when the operations {@code ops} may proceed. */
     static int events(int ops) {

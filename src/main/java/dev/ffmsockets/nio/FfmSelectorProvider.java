@@ -18,8 +18,8 @@ import java.util.Objects;
  * as Netty ({@code NioIoHandler.newFactory(FfmSelectorProvider.provider())}), or make it the JVM's with
  * {@code -Djava.nio.channels.spi.SelectorProvider=dev.ffmsockets.nio.FfmSelectorProvider}.
  *
- * <p>Stream channels only for now: {@link #openDatagramChannel} and {@link #openPipe} throw
- * {@link UnsupportedOperationException}.
+ * <p>{@link #openPipe} throws {@link UnsupportedOperationException} (pipes are not sockets); datagram channels have no
+ * {@code socket()} view and no multicast membership yet.
  */
 public class FfmSelectorProvider extends SelectorProvider {
 
@@ -48,16 +48,16 @@ public class FfmSelectorProvider extends SelectorProvider {
         throw new UnsupportedOperationException("Protocol family not supported: " + family);
     }
 
-    /** Not yet: stream channels only. */
+    /** {@return a datagram channel of a dual-stack IPv6 socket (IPv4 peers too), as the JDK's default} */
     @Override
-    public DatagramChannel openDatagramChannel() {
-        throw new UnsupportedOperationException("FfmSelectorProvider: datagram channels are not built yet");
+    public DatagramChannel openDatagramChannel() throws IOException {
+        return new FfmDatagramChannel(this, Family.INET6);
     }
 
-    /** Not yet: stream channels only. */
+    /** {@return a datagram channel of {@code family}: INET, INET6 or UNIX} */
     @Override
-    public DatagramChannel openDatagramChannel(ProtocolFamily family) {
-        throw new UnsupportedOperationException("FfmSelectorProvider: datagram channels are not built yet");
+    public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
+        return new FfmDatagramChannel(this, family(family));
     }
 
     /** Not supported: pipes are not sockets. */

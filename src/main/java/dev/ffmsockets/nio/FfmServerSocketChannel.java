@@ -34,7 +34,7 @@ public final class FfmServerSocketChannel extends ServerSocketChannel implements
 
     FfmServerSocketChannel(SelectorProvider provider, Family family) throws IOException {
         super(provider);
-        this.s = FfmSocketChannel.open(family);
+        this.s = FfmChannel.open(family, SocketType.STREAM);
         if (s.family() != Family.UNIX) {
             try {
                 s.setOption(StandardSocketOptions.SO_REUSEADDR, true);

@@ -1,8 +1,6 @@
 package dev.ffmsockets.nio;
 
-import dev.ffmsockets.ErrnoException;
 import dev.ffmsockets.Family;
-import dev.ffmsockets.LinuxSocketOptions;
 import dev.ffmsockets.MsgFlag;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
@@ -24,7 +22,6 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.Objects;
 import java.util.Set;
 
-import static dev.ffmsockets.posix.Posix.EAFNOSUPPORT;
 
 /**
  * A {@link SocketChannel} over the library's {@link Socket}: its calls, its close rule (a thread blocked in a read is
@@ -42,7 +39,7 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
     private volatile FfmSocket adaptor;
 
     FfmSocketChannel(SelectorProvider provider, Family family) throws IOException {
-        this(provider, open(family), false);
+        this(provider, FfmChannel.open(family, SocketType.STREAM), false);
     }
 
     private FfmSocketChannel(SelectorProvider provider, Socket s, boolean connected) {
@@ -52,26 +49,6 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         this.bound = connected;
     }
 
-    /** A socket of {@code family}; a dual-stack one for INET6 (or IPv4 only where the kernel has no IPv6). */
-    static Socket open(Family family) throws IOException {
-        try {
-            Socket s = Socket.open(family, SocketType.STREAM);
-            if (family == Family.INET6) {
-                try {
-                    s.setOption(LinuxSocketOptions.IPV6_V6ONLY, false);
-                } catch (IOException | RuntimeException e) {
-                    s.close();
-                    throw e;
-                }
-            }
-            return s;
-        } catch (IOException e) {
-            if (family == Family.INET6 && e instanceof ErrnoException x && x.errno() == EAFNOSUPPORT) {
-                return Socket.open(Family.INET, SocketType.STREAM);
-            }
-            throw e;
-        }
-    }
 
     static FfmSocketChannel accepted(SelectorProvider provider, Socket s) {
         return new FfmSocketChannel(provider, s, true);

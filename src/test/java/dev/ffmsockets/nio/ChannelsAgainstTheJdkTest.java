@@ -345,6 +345,58 @@ class ChannelsAgainstTheJdkTest {
                         + " " + (a.socket().getPort() == ((InetSocketAddress) b.getLocalAddress()).getPort());
             }
         });
+        // datagrams: receive gives the sender, truncates what does not fit; send, connect, read, write, disconnect.
+        // The JDK has no AF_UNIX datagram channel: ours over AF_UNIX must give what the JDK's gives over UDP.
+        for (boolean unixIfOurs : new boolean[] {false, true}) {
+            SCENARIOS.add((p, dir) -> {
+                boolean unix = unixIfOurs && p == OURS;
+                SocketAddress aAt = unix ? UnixDomainSocketAddress.of(dir.resolve("da" + UNIQUE.incrementAndGet())) : loopback();
+                SocketAddress bAt = unix ? UnixDomainSocketAddress.of(dir.resolve("db" + UNIQUE.incrementAndGet())) : loopback();
+                try (var a = unix ? p.openDatagramChannel(StandardProtocolFamily.UNIX) : p.openDatagramChannel();
+                     var b = unix ? p.openDatagramChannel(StandardProtocolFamily.UNIX) : p.openDatagramChannel()) {
+                    a.bind(aAt);
+                    b.bind(bAt);
+                    int sent = a.send(ByteBuffer.wrap("Hello there.".getBytes()), b.getLocalAddress());
+                    ByteBuffer small = ByteBuffer.allocate(5);
+                    SocketAddress from = b.receive(small);
+                    String first = text(small) + " from a: " + from.equals(a.getLocalAddress());
+                    b.configureBlocking(false);
+                    SocketAddress none = b.receive(ByteBuffer.allocate(5));
+                    b.configureBlocking(true);
+                    a.connect(b.getLocalAddress());
+                    int written = a.write(ByteBuffer.wrap("again".getBytes()));
+                    ByteBuffer in = ByteBuffer.allocate(16);
+                    b.receive(in);
+                    String wrong;
+                    try {
+                        a.send(ByteBuffer.wrap(new byte[1]), a.getLocalAddress());
+                        wrong = "sent";
+                    } catch (Exception e) {
+                        wrong = e.getClass().getSimpleName();
+                    }
+                    boolean was = a.isConnected();
+                    a.disconnect();
+                    return sent + " " + first + " " + none + " " + written + " " + text(in) + " " + wrong + " "
+                            + was + " " + a.isConnected() + " " + a.getRemoteAddress();
+                }
+            });
+        }
+        SCENARIOS.add((p, dir) -> {
+            try (var a = p.openDatagramChannel()) {
+                return a.read(ByteBuffer.allocate(1));
+            }
+        });
+        SCENARIOS.add((p, dir) -> {
+            try (var a = p.openDatagramChannel(); Selector sel = p.openSelector(); var b = p.openDatagramChannel()) {
+                a.bind(loopback()).configureBlocking(false);
+                SelectionKey k = a.register(sel, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                sel.selectNow();
+                int first = k.readyOps();
+                b.send(ByteBuffer.wrap(new byte[] {7}), a.getLocalAddress());
+                sel.select(5000);
+                return first + " " + k.readyOps() + " " + (a.validOps() == (SelectionKey.OP_READ | SelectionKey.OP_WRITE));
+            }
+        });
         // a channel of another provider on this selector
         SCENARIOS.add((p, dir) -> {
             SelectorProvider other = p == JDK ? OURS : JDK;
