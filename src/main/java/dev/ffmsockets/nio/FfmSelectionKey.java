@@ -14,6 +14,8 @@ final class FfmSelectionKey extends AbstractSelectionKey {
     final int fd;
     private volatile int interestOps;
     private volatile int readyOps;
+    /** Where the key is in its selector's selected-key set, -1 when not there; guarded by that set. */
+    int selectedAt = -1;
     /** Whether epoll holds the descriptor now (not while the interest set is empty); guarded by the selector. */
     boolean armed;
 

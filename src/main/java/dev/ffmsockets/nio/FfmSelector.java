@@ -16,7 +16,6 @@ import java.nio.channels.spi.AbstractSelector;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.AbstractSet;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,8 +47,8 @@ final class FfmSelector extends AbstractSelector {
     private volatile AtomicReferenceArray<FfmSelectionKey> byFd = new AtomicReferenceArray<>(256);
     private final Set<SelectionKey> keys = ConcurrentHashMap.newKeySet();
     private final Set<SelectionKey> publicKeys = Collections.unmodifiableSet(keys);
-    private final Set<SelectionKey> selected = new HashSet<>();
-    private final Set<SelectionKey> publicSelected = new RemoveOnly(selected);
+    /** The selected-key set: no allocation per key selected (each key knows its place in it). */
+    private final SelectedKeys selected = new SelectedKeys();
     private final AtomicBoolean woken = new AtomicBoolean();
     private final Object selecting = new Object();
     /** Set when the descriptors are closed and the memory freed; written under ctl and wakeCapture. */
@@ -101,7 +100,7 @@ final class FfmSelector extends AbstractSelector {
     @Override
     public Set<SelectionKey> selectedKeys() {
         ensureOpen();
-        return publicSelected;
+        return selected;
     }
 
     private void ensureOpen() {
@@ -278,7 +277,7 @@ final class FfmSelector extends AbstractSelector {
                     updated++;
                 } else {
                     synchronized (selected) {
-                        if (selected.contains(key)) {
+                        if (key.selectedAt >= 0) {
                             int before = key.readyOps();
                             if ((before | ready) != before) {
                                 key.readyOps(before | ready);
@@ -286,7 +285,7 @@ final class FfmSelector extends AbstractSelector {
                             }
                         } else {
                             key.readyOps(ready);
-                            selected.add(key);
+                            selected.put(key);
                             updated++;
                         }
                     }
@@ -332,42 +331,95 @@ final class FfmSelector extends AbstractSelector {
         }
     }
 
-    /** A set whose elements can be removed but not added, as a selected-key set must be. */
-    private static final class RemoveOnly extends AbstractSet<SelectionKey> {
-        private final Set<SelectionKey> s;
+    /**
+     * The selected-key set: removals (by the caller, through its iterator too) but no additions, as the contract
+     * says; an array in which each key records its index, so that selecting a key and removing it allocate nothing
+     * (a {@code HashSet} allocates a node for every key it takes). Removal moves the last key into the gap.
+     */
+    private static final class SelectedKeys extends AbstractSet<SelectionKey> {
+        private FfmSelectionKey[] keys = new FfmSelectionKey[64];
+        private int size;
 
-        RemoveOnly(Set<SelectionKey> s) {
-            this.s = s;
-        }
-
-        @Override
-        public Iterator<SelectionKey> iterator() {
-            return s.iterator();
-        }
-
-        @Override
-        public int size() {
-            return s.size();
+        void put(FfmSelectionKey k) {
+            if (size == keys.length) {
+                keys = java.util.Arrays.copyOf(keys, size * 2);
+            }
+            k.selectedAt = size;
+            keys[size++] = k;
         }
 
         @Override
         public boolean contains(Object o) {
-            return s.contains(o);
+            return o instanceof FfmSelectionKey k && k.selectedAt >= 0 && k.selectedAt < size && keys[k.selectedAt] == k;
         }
 
         @Override
         public boolean remove(Object o) {
-            return s.remove(o);
+            if (!contains(o)) {
+                return false;
+            }
+            FfmSelectionKey k = (FfmSelectionKey) o;
+            removeAt(k.selectedAt);
+            return true;
+        }
+
+        private void removeAt(int i) {
+            FfmSelectionKey k = keys[i];
+            FfmSelectionKey last = keys[--size];
+            keys[i] = last;
+            last.selectedAt = i;
+            keys[size] = null;
+            k.selectedAt = -1;
         }
 
         @Override
         public void clear() {
-            s.clear();
+            for (int i = 0; i < size; i++) {
+                keys[i].selectedAt = -1;
+                keys[i] = null;
+            }
+            size = 0;
+        }
+
+        @Override
+        public int size() {
+            return size;
         }
 
         @Override
         public boolean add(SelectionKey k) {
             throw new UnsupportedOperationException("a selected-key set takes no additions");
+        }
+
+        @Override
+        public Iterator<SelectionKey> iterator() {
+            return new Iterator<>() {
+                private int next;
+                private boolean removable;
+
+                @Override
+                public boolean hasNext() {
+                    return next < size;
+                }
+
+                @Override
+                public SelectionKey next() {
+                    if (next >= size) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    removable = true;
+                    return keys[next++];
+                }
+
+                @Override
+                public void remove() {
+                    if (!removable) {
+                        throw new IllegalStateException();
+                    }
+                    removable = false;
+                    removeAt(--next); // the last key moves into the gap, and is the next one returned
+                }
+            };
         }
     }
 }
