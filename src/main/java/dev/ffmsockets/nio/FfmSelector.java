@@ -185,6 +185,9 @@ final class FfmSelector extends AbstractSelector {
     private void processCancelled() {
         Set<SelectionKey> cancelled = cancelledKeys();
         synchronized (cancelled) {
+            if (cancelled.isEmpty()) {
+                return; // no iterator to allocate, twice per selection
+            }
             for (Iterator<SelectionKey> i = cancelled.iterator(); i.hasNext(); ) {
                 drop((FfmSelectionKey) i.next());
                 i.remove();
@@ -235,6 +238,9 @@ final class FfmSelector extends AbstractSelector {
         synchronized (selecting) {
             ensureOpen();
             processCancelled();
+            synchronized (selected) {
+                selected.selecting();
+            }
             int n;
             boolean blocking = timeout != 0;
             if (blocking) {
@@ -391,35 +397,61 @@ final class FfmSelector extends AbstractSelector {
             throw new UnsupportedOperationException("a selected-key set takes no additions");
         }
 
+        /** The iterator handed out when none is in use, so that iterating allocates nothing. */
+        private final Iter cached = new Iter();
+
+        /**
+         * An iterator: the set's own when it is free (the usual loop over the keys after each selection), a new one
+         * when it is still in use (a nested or abandoned iteration). A selection ends every iteration before it.
+         */
         @Override
         public Iterator<SelectionKey> iterator() {
-            return new Iterator<>() {
-                private int next;
-                private boolean removable;
+            if (cached.inUse) {
+                Iter fresh = new Iter();
+                fresh.inUse = true;
+                return fresh;
+            }
+            cached.next = 0;
+            cached.removable = false;
+            cached.inUse = true;
+            return cached;
+        }
 
-                @Override
-                public boolean hasNext() {
-                    return next < size;
-                }
+        /** A selection begins: no iteration from before it goes on (the set changes under it). */
+        void selecting() {
+            cached.inUse = false;
+        }
 
-                @Override
-                public SelectionKey next() {
-                    if (next >= size) {
-                        throw new java.util.NoSuchElementException();
-                    }
-                    removable = true;
-                    return keys[next++];
-                }
+        private final class Iter implements Iterator<SelectionKey> {
+            int next;
+            boolean removable, inUse;
 
-                @Override
-                public void remove() {
-                    if (!removable) {
-                        throw new IllegalStateException();
-                    }
-                    removable = false;
-                    removeAt(--next); // the last key moves into the gap, and is the next one returned
+            @Override
+            public boolean hasNext() {
+                if (next < size) {
+                    return true;
                 }
-            };
+                inUse = false;
+                return false;
+            }
+
+            @Override
+            public SelectionKey next() {
+                if (next >= size) {
+                    throw new java.util.NoSuchElementException();
+                }
+                removable = true;
+                return keys[next++];
+            }
+
+            @Override
+            public void remove() {
+                if (!removable) {
+                    throw new IllegalStateException();
+                }
+                removable = false;
+                removeAt(--next); // the last key moves into the gap, and is the next one returned
+            }
         }
     }
 }
