@@ -217,6 +217,10 @@ public final class Bench {
         fresh.stream().filter(f -> !placed.contains(f.w())).forEach(rows::add);
         String ids = redone.stream().map(Workload::id).distinct().collect(java.util.stream.Collectors.joining(", "));
         String earlier = baseRuns != null ? baseRuns : "the other rows from one earlier run.";
+        String again = "the rows of " + ids + " come from a later run with the same settings; of the rest, ";
+        if (earlier.startsWith(again)) {
+            earlier = earlier.substring(again.length()); // the same workloads re-measured: their old rows are gone
+        }
         return new Report(rows, s, Environment.describe(), "the rows of " + ids + " come from a later run with the same "
                 + "settings; of the rest, " + earlier);
     }

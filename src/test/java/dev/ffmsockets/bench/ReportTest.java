@@ -126,6 +126,13 @@ class ReportTest {
                         paired("c-style", c, 0.99, 0.99, 0.99)), Bench.QUICK);
         assertTrue(again.markdown().contains("Runs: the rows of W4 come from a later run with the same settings; of the "
                 + "rest, the rows of W8 come from a later run"), again.markdown());
+        // the same workload re-measured once more: its earlier rows are gone, and so is what was said of them
+        String json2 = again.json();
+        Report third = Bench.merged(Report.parse(json2), Report.parseRuns(json2),
+                List.of(new Row(W4, Bench.C, c, c, List.of(0.0, 0.0, 0.0), null, null, null, null),
+                        paired("c-style", c, 0.98, 0.98, 0.98)), Bench.QUICK);
+        String runs = third.markdown().lines().filter(l -> l.startsWith("Runs:")).findFirst().orElseThrow();
+        assertEquals(runs.indexOf("rows of W4"), runs.lastIndexOf("rows of W4"), runs);
     }
 
     @Test
