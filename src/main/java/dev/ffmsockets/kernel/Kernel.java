@@ -586,4 +586,11 @@ public final class Kernel {
             throw rethrow(t);
         }
     }
+
+    static {
+        // last, once every field above is set: the self-test calls this class
+        if (Boolean.getBoolean("ffmsockets.selfTest")) {
+            LayoutSelfTest.run();
+        }
+    }
 }

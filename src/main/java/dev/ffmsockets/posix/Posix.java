@@ -744,6 +744,17 @@ public final class Posix implements Constants {
     }
 
     /**
+     * Checks the bindings' struct layouts against the running kernel (sizes it reports, where it reads and writes
+     * fields), with buffers larger than the bindings say so that nothing is corrupted if they are wrong; also run at
+     * first use with {@code -Dffmsockets.selfTest=true}. About a dozen system calls.
+     *
+     * @throws IllegalStateException listing each layout the kernel disagrees with
+     */
+    public static void selfTest() {
+        dev.ffmsockets.kernel.LayoutSelfTest.run();
+    }
+
+    /**
      * {@code getaddrinfo(3)}: {@code int getaddrinfo(const char *node, const char *service,
      * const struct addrinfo *hints, struct addrinfo **res)}. Read the list through {@code addrinfo}'s accessors
      * after {@code res.get(ADDRESS, 0).reinterpret(addrinfo.sizeof())}; the {@code ai_next} and {@code ai_addr}
