@@ -50,4 +50,24 @@ class LayoutSelfTestTest {
             assertTrue(wrong.stream().anyMatch(w -> w.contains(p.named())), p + ": " + wrong);
         }
     }
+
+    /** With the property, the first use of the library runs the self-test: its eventfds show in the system calls. */
+    @Test
+    void thePropertyRunsTheSelfTestAtFirstUse() throws Exception {
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.List<Integer> eventfds = new java.util.ArrayList<>();
+        for (boolean on : new boolean[] {false, true}) {
+            Process p = new ProcessBuilder("strace", "-f", "-qq", "-e", "trace=eventfd2", javaBin,
+                    "--enable-native-access=ALL-UNNAMED", "-Dffmsockets.selfTest=" + on, "-cp",
+                    System.getProperty("java.class.path"), SelfTestAtFirstUse.class.getName()).redirectErrorStream(true).start();
+            String out;
+            try (var in = p.getInputStream(); var stdin = p.getOutputStream(); var err = p.getErrorStream()) {
+                out = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.contains("pid "), out);
+            eventfds.add((int) out.lines().filter(l -> l.contains("eventfd2(")).count());
+        }
+        assertEquals(2, eventfds.get(1) - eventfds.get(0), "the self-test's two eventfds, only with the property: " + eventfds);
+    }
 }
