@@ -130,7 +130,7 @@ final class NettyRun {
 
     private static double window(Workload w, Load l, double seconds) throws Exception {
         if (l instanceof Http h) {
-            return h.run(seconds);
+            return h.run(Math.max(3, seconds)); // a wrk run of 1 s is mostly its own start-up: 3 s for every HTTP window
         }
         long before = l.done(), start = System.nanoTime();
         l.start();

@@ -297,7 +297,7 @@ final class Report {
             s.append("\nW7, Netty: its NIO transport over FfmSelectorProvider (ffm-provider), over the JDK's provider ")
                     .append("(netty-nio) and its native epoll transport (netty-epoll), each with its own server and client event ")
                     .append("loops of one thread, on the same CPU; the three interleaved window by window, each warmed up 4 s first. ")
-                    .append("The HTTP rows are wrk's rate (one thread, 50 connections) in each window.\n\n");
+                    .append("The HTTP rows are wrk's rate (one thread, 50 connections), one wrk run of 3 s per window.\n\n");
             s.append("| workload | implementation | median | unit | vs netty-nio [95% interval] | vs netty-epoll [95% interval] | steal % |\n");
             s.append("|---|---|---:|---|---:|---:|---:|\n");
             for (Map.Entry<Workload, List<Row>> e : byWorkload.entrySet()) {
