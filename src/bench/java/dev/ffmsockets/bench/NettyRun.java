@@ -135,9 +135,10 @@ final class NettyRun {
         long before = l.done(), start = System.nanoTime();
         l.start();
         Thread.sleep((long) (seconds * 1000));
-        l.stop();
+        long done = l.done(); // what arrived within the window
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double rate = (l.done() - before) / elapsed;
+        l.stop(); // returns once nothing is in flight, so that no window's traffic runs into the next one's
+        double rate = (done - before) / elapsed;
         return w.unit().equals("GB/s") ? rate / 1e9 : rate;
     }
 
@@ -258,9 +259,13 @@ final class NettyRun {
             });
         }
 
+        /** Bytes handed to the channel; the sink has them all once nothing is in flight. */
+        final AtomicLong written = new AtomicLong();
+
         void fill(Channel ch) {
             while (running && ch.isWritable()) {
                 ch.write(chunk.retainedDuplicate());
+                written.addAndGet(chunk.readableBytes());
             }
             ch.flush();
         }
@@ -275,7 +280,10 @@ final class NettyRun {
         public void stop() throws Exception {
             running = false;
             client.eventLoop().submit(() -> { }).sync();
-            // what was written before the stop drains to the sink; count only what arrived by now
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (sink.bytes.get() < written.get() && System.nanoTime() < deadline) {
+                Thread.sleep(1); // the socket buffers drain to the sink: a few milliseconds
+            }
         }
 
         @Override
