@@ -100,11 +100,8 @@ import static dev.ffmsockets.posix.Posix.*;
  */
 public final class Socket extends SocketCalls implements AutoCloseable {
 
-    private final Connector connector;
-
     private Socket(int fd, Family family, SocketType type, int statusFlags, boolean blocking, boolean connected) {
-        super(new Descriptor(fd, family, type), new Blocking(statusFlags, blocking));
-        connector = new Connector(connected);
+        super(new Descriptor(fd, family, type), new Blocking(statusFlags, blocking), new Connector(connected));
     }
 
     // ---- making sockets -------------------------------------------------------------------------------------
@@ -354,7 +351,7 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      * @throws IOException                     as for {@link #connect(SockAddr)}
      */
     public void connect(SockAddr remote, Duration timeout) throws IOException {
-        long nanos = positiveNanos("connect", timeout);
+        long nanos = Blocking.positiveNanos("connect", timeout);
         checkFamily("connect", remote);
         connector.connect(d, mode, remote, nanos, true);
     }
@@ -375,15 +372,17 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      *                                       {@linkplain Throwable#getSuppressed() suppressed} in it
      */
     public static Socket connect(String host, int port, Duration timeout) throws IOException {
-        long nanos = timeout == null ? 0 : positiveNanos("connect", timeout);
+        if (timeout != null) {
+            Blocking.positiveNanos("connect", timeout); // refused before any lookup
+        }
         IOException failed = null;
         for (InetSockAddr address : InetSockAddr.resolve(host, port)) {
             Socket s = open(address.family(), SocketType.STREAM);
             try {
-                if (nanos == 0) {
+                if (timeout == null) {
                     s.connect(address);
                 } else {
-                    s.connector.connect(s.d, s.mode, address, nanos, true);
+                    s.connect(address, timeout);
                 }
                 return s;
             } catch (IOException e) {
@@ -411,17 +410,6 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      */
     public boolean finishConnect() throws IOException {
         return connector.finishConnect(d, mode);
-    }
-
-    /**
-     * Dissolves a datagram socket's default peer: {@code connect(2)} to {@code AF_UNSPEC}, as C does; the socket then
-     * takes datagrams from anyone again, and sends need a target. Nothing to do on a socket with no peer.
-     *
-     * @throws IOException a closed socket, ...
-     */
-    public void disconnect() throws IOException {
-        Control.disconnect(d);
-        connector.disconnected();
     }
 
     // ---- shutdown, addresses -------------------------------------------------------------------------------
@@ -527,7 +515,7 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      * @throws IOException              a closed socket, ...
      */
     public void setTimeout(Duration timeout) throws IOException {
-        long nanos = timeout == null ? 0 : positiveNanos("setTimeout", timeout);
+        long nanos = timeout == null ? 0 : Blocking.positiveNanos("setTimeout", timeout);
         d.begin("fcntl");
         try {
             mode.setTimeout(d, nanos);
@@ -563,19 +551,6 @@ public final class Socket extends SocketCalls implements AutoCloseable {
         return mode.blocking();
     }
 
-    private static long positiveNanos(String call, Duration d) {
-        Objects.requireNonNull(d, "timeout");
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(call + ": timeout " + d + " is not positive: pass a positive "
-                    + "duration, " + (call.equals("setTimeout") ? "null for no limit, " : "")
-                    + "or use setBlocking(false) for calls that return at once instead of waiting");
-        }
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE / 2;
-        }
-    }
 
     // ---- views ----------------------------------------------------------------------------------------------
 

@@ -37,8 +37,19 @@ import static dev.ffmsockets.posix.Posix.*;
  */
 abstract class SocketCalls extends SocketIo {
 
-    SocketCalls(Descriptor d, Blocking mode) {
-        super(d, mode);
+    SocketCalls(Descriptor d, Blocking mode, Connector connector) {
+        super(d, mode, connector);
+    }
+
+    /**
+     * Dissolves a datagram socket's default peer: {@code connect(2)} to {@code AF_UNSPEC}, as C does; the socket then
+     * takes datagrams from anyone again, and sends need a target. Nothing to do on a socket with no peer.
+     *
+     * @throws IOException a closed socket, ...
+     */
+    public void disconnect() throws IOException {
+        Control.disconnect(d);
+        connector.disconnected();
     }
 
     // ---- datagrams ---------------------------------------------------------------------------------------------

@@ -33,17 +33,20 @@ import static dev.ffmsockets.posix.Posix.*;
 
 /**
  * The sending and receiving calls of {@link Socket}, which are documented there: a part of its façade kept apart so
- * that each file holds one concern. Holds the socket's descriptor and blocking policy.
+ * that each file holds one concern. Holds the socket's descriptor, blocking policy and connect state.
  */
 abstract class SocketIo {
 
     final Descriptor d;
     final Blocking mode;
     final Transfers io;
+    /** The connect state: nothing started, in progress, connected. */
+    final Connector connector;
 
-    SocketIo(Descriptor d, Blocking mode) {
+    SocketIo(Descriptor d, Blocking mode, Connector connector) {
         this.d = d;
         this.mode = mode;
+        this.connector = connector;
         this.io = new Transfers(d, mode);
     }
 

@@ -2,6 +2,8 @@ package dev.ffmsockets.impl;
 
 import dev.ffmsockets.kernel.Kernel;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
 
 import static dev.ffmsockets.posix.Posix.F_SETFL;
 import static dev.ffmsockets.posix.Posix.O_NONBLOCK;
@@ -128,5 +130,27 @@ public final class Blocking {
      */
     public void restoreForDetach(Descriptor d) throws IOException {
         setFd(d, !blocking);
+    }
+
+    /**
+     * A timeout a caller gave, in nanoseconds (a duration too long for them, about 146 years, as half the range).
+     *
+     * @param call the call, for the message
+     * @param d    the timeout
+     * @return its nanoseconds
+     * @throws IllegalArgumentException if it is zero or negative
+     */
+    public static long positiveNanos(String call, Duration d) {
+        Objects.requireNonNull(d, "timeout");
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(call + ": timeout " + d + " is not positive: pass a positive "
+                    + "duration, " + (call.equals("setTimeout") ? "null for no limit, " : "")
+                    + "or use setBlocking(false) for calls that return at once instead of waiting");
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE / 2;
+        }
     }
 }

@@ -109,9 +109,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
     private void listenOn(SocketAddress endpoint, int backlog) throws IOException {
         SockAddr local = endpoint == null ? InetSockAddr.any(0) : NativeSocketAddress.toSockAddr(endpoint, "bind");
         synchronized (lock) {
-            if (closed) {
-                throw new SocketException("Socket is closed");
-            }
+            Legacy.requireOpen(closed);
             if (socket != null) {
                 throw new SocketException("Already bound");
             }
@@ -146,9 +144,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
      */
     @Override
     public FfmSocket accept() throws IOException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         dev.ffmsockets.Socket s = socket;
         if (s == null) {
             throw new SocketException("Socket is not bound yet");
@@ -225,9 +221,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
 
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         if (timeout < 0) {
             throw new IllegalArgumentException("timeout < 0");
         }
@@ -245,17 +239,13 @@ public class FfmServerSocket extends java.net.ServerSocket {
 
     @Override
     public int getSoTimeout() throws IOException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         return soTimeout;
     }
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         reuseAddress = on;
         dev.ffmsockets.Socket s = socket;
         if (s != null && s.family() != Family.UNIX) {
@@ -265,9 +255,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         dev.ffmsockets.Socket s = socket;
         if (s != null) {
             return Legacy.socketException(() -> s.getOption(StandardSocketOptions.SO_REUSEADDR));
@@ -280,9 +268,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
         if (size <= 0) {
             throw new IllegalArgumentException("negative receive size");
         }
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         receiveBuffer = size;
         dev.ffmsockets.Socket s = socket;
         if (s != null) {
@@ -292,9 +278,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         dev.ffmsockets.Socket s = socket;
         return Legacy.socketException(() -> {
             if (s != null) {
@@ -342,9 +326,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
     }
 
     private dev.ffmsockets.Socket bound(String call) throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         dev.ffmsockets.Socket s = socket;
         if (s == null) {
             throw new SocketException(call + ": Socket is not bound yet (its family decides its options)");

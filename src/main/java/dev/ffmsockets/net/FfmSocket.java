@@ -14,14 +14,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -56,7 +52,7 @@ import java.util.Set;
  * {@link #setOption} and {@link #getOption} also accept {@link LinuxSocketOptions}, such as
  * {@link LinuxSocketOptions#SO_PEERCRED}; {@link #socket()} gives the library's socket for everything else.
  */
-public class FfmSocket extends java.net.Socket {
+public class FfmSocket extends LegacyOptionsSocket {
 
     private final Object lock = new Object();
     /** The peer every connect goes to, whatever address it is given; {@code null} for none. */
@@ -66,12 +62,11 @@ public class FfmSocket extends java.net.Socket {
     private volatile boolean closed, bound, connected, inputShut, outputShut;
     /** The read timeout in milliseconds, 0 for none. */
     private volatile int soTimeout;
-    /** Options set before there was a socket, applied when it is made; guarded by lock. */
-    private final Map<SocketOption<?>, Object> pending = new LinkedHashMap<>();
-    /** Legacy TCP/IP options accepted and ignored on AF_UNIX; guarded by lock. */
-    private final Map<SocketOption<?>, Object> ignored = new LinkedHashMap<>();
-    private volatile InputStream in;
-    private volatile OutputStream out;
+    /** Options set before there was a socket, and legacy TCP/IP ones ignored on AF_UNIX; guarded by lock. */
+    private final PendingOptions options;
+    /** The streams, made on first request; guarded by lock. */
+    private InputStream in;
+    private OutputStream out;
 
     /**
      * An unconnected socket; {@link #connect(SocketAddress)} chooses the family from the address.
@@ -89,8 +84,8 @@ public class FfmSocket extends java.net.Socket {
      * @throws SocketException never; declared by {@code java.net.Socket}'s constructor
      */
     public FfmSocket(SockAddr target) throws SocketException {
-        super((SocketImpl) null);
         this.target = target;
+        this.options = new PendingOptions(target);
     }
 
     /**
@@ -101,7 +96,6 @@ public class FfmSocket extends java.net.Socket {
      * @throws IllegalArgumentException if it is not a stream socket
      */
     public FfmSocket(dev.ffmsockets.Socket socket) throws SocketException {
-        super((SocketImpl) null);
         Objects.requireNonNull(socket, "socket");
         if (socket.type() != SocketType.STREAM) {
             throw new IllegalArgumentException("FfmSocket: " + socket + " is not a stream socket");
@@ -110,6 +104,7 @@ public class FfmSocket extends java.net.Socket {
             throw new SocketException("Socket is closed");
         }
         this.target = null;
+        this.options = new PendingOptions(null);
         this.socket = socket;
         this.bound = true;
         try {
@@ -154,9 +149,7 @@ public class FfmSocket extends java.net.Socket {
         if (timeout < 0) {
             throw new IllegalArgumentException("connect: timeout can't be negative");
         }
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         if (connected) {
             throw new SocketException("Already connected");
         }
@@ -186,9 +179,7 @@ public class FfmSocket extends java.net.Socket {
      */
     @Override
     public void bind(SocketAddress bindpoint) throws IOException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         if (bound) {
             throw new SocketException("Already bound");
         }
@@ -204,39 +195,21 @@ public class FfmSocket extends java.net.Socket {
     /** The socket, made now of {@code family} if there is none yet, with the options set before it existed. */
     private dev.ffmsockets.Socket socketFor(Family family) throws IOException {
         synchronized (lock) {
-            if (closed) {
-                throw new SocketException("Socket is closed");
-            }
+            Legacy.requireOpen(closed);
             dev.ffmsockets.Socket s = socket;
             if (s != null) {
                 return s;
             }
             s = dev.ffmsockets.Socket.open(family, SocketType.STREAM);
             try {
-                for (Map.Entry<SocketOption<?>, Object> e : pending.entrySet()) {
-                    if (applies(s, e.getKey())) {
-                        set(s, e.getKey(), e.getValue());
-                    } else {
-                        ignored.put(e.getKey(), e.getValue());
-                    }
-                }
+                options.applyTo(s);
             } catch (IOException | RuntimeException e) {
                 s.close();
                 throw e;
             }
-            pending.clear();
             socket = s;
             return s;
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void set(dev.ffmsockets.Socket s, SocketOption<T> option, Object value) throws IOException {
-        s.setOption(option, (T) value);
-    }
-
-    private static boolean applies(dev.ffmsockets.Socket s, SocketOption<?> option) {
-        return s.supportedOptions().contains(option);
     }
 
     // ---- streams -------------------------------------------------------------------------------------------
@@ -254,16 +227,12 @@ public class FfmSocket extends java.net.Socket {
         if (inputShut) {
             throw new SocketException("Socket input is shutdown");
         }
-        InputStream i = in;
-        if (i == null) {
-            synchronized (lock) {
-                i = in;
-                if (i == null) {
-                    in = i = new Input(s);
-                }
+        synchronized (lock) {
+            if (in == null) {
+                in = new FfmSocketStreams.Input(this, s);
             }
+            return in;
         }
-        return i;
     }
 
     /**
@@ -276,113 +245,20 @@ public class FfmSocket extends java.net.Socket {
         if (outputShut) {
             throw new SocketException("Socket output is shutdown");
         }
-        OutputStream o = out;
-        if (o == null) {
-            synchronized (lock) {
-                o = out;
-                if (o == null) {
-                    out = o = new Output(s);
-                }
+        synchronized (lock) {
+            if (out == null) {
+                out = new FfmSocketStreams.Output(this, s);
             }
+            return out;
         }
-        return o;
     }
 
     private dev.ffmsockets.Socket connectedSocket() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         if (!connected) {
             throw new SocketException("Socket is not connected");
         }
         return socket;
-    }
-
-    private final class Input extends InputStream {
-        private final dev.ffmsockets.Socket s;
-        private byte[] peek;
-
-        Input(dev.ffmsockets.Socket s) {
-            this.s = s;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (closed) {
-                throw new SocketException("Socket closed");
-            }
-            if (inputShut) {
-                return -1;
-            }
-            return len == 0 ? 0 : s.recv(b, off, len);
-        }
-
-        @Override
-        public int available() throws IOException {
-            if (closed) {
-                throw new SocketException("Socket closed");
-            }
-            if (inputShut) {
-                return 0;
-            }
-            synchronized (this) {
-                if (peek == null) {
-                    peek = new byte[8192];
-                }
-                int n = s.recv(peek, 0, peek.length, MsgFlag.PEEK, MsgFlag.DONTWAIT);
-                return Math.max(n, 0);
-            }
-        }
-
-        @Override
-        public void close() {
-            FfmSocket.this.close();
-        }
-    }
-
-    private final class Output extends OutputStream {
-        private final dev.ffmsockets.Socket s;
-
-        Output(dev.ffmsockets.Socket s) {
-            this.s = s;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (closed) {
-                throw new SocketException("Socket closed");
-            }
-            while (len > 0) {
-                try {
-                    s.sendAll(b, off, len);
-                    return;
-                } catch (SocketTimeoutException readTimeout) {
-                    // the library's timeout bounds every call; java.net's bounds reads only: carry on
-                    int done = Math.max(0, readTimeout.bytesTransferred);
-                    off += done;
-                    len -= done;
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            FfmSocket.this.close();
-        }
     }
 
     // ---- shutdown, close -----------------------------------------------------------------------------------
@@ -511,18 +387,10 @@ public class FfmSocket extends java.net.Socket {
     public <T> FfmSocket setOption(SocketOption<T> name, T value) throws IOException {
         Objects.requireNonNull(name, "name");
         synchronized (lock) {
-            if (closed) {
-                throw new SocketException("Socket is closed");
-            }
+            Legacy.requireOpen(closed);
             dev.ffmsockets.Socket s = socket;
             if (s == null) {
-                if (!knownOption(name)) {
-                    throw new UnsupportedOperationException("'" + name + "' not supported");
-                }
-                if (value == null && name != StandardSocketOptions.IP_MULTICAST_IF) {
-                    throw new IllegalArgumentException("'" + name + "': the value is null");
-                }
-                pending.put(name, value);
+                options.set(name, value);
                 return this;
             }
             s.setOption(name, value);
@@ -540,106 +408,41 @@ public class FfmSocket extends java.net.Socket {
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
         Objects.requireNonNull(name, "name");
-        dev.ffmsockets.Socket s;
         synchronized (lock) {
-            if (closed) {
-                throw new SocketException("Socket is closed");
-            }
-            s = socket;
-            if (s == null) {
-                if (pending.containsKey(name)) {
-                    return name.type().cast(pending.get(name));
-                }
-                if (!knownOption(name)) {
-                    throw new UnsupportedOperationException("'" + name + "' not supported");
-                }
+            Legacy.requireOpen(closed);
+            if (socket == null) {
+                return options.get(name);
             }
         }
-        if (s != null) {
-            return s.getOption(name);
-        }
-        Family family = target != null ? target.family() : Family.INET;
-        try (dev.ffmsockets.Socket probe = dev.ffmsockets.Socket.open(family, SocketType.STREAM)) {
-            return probe.getOption(name); // what a new socket of the family starts with
-        }
-    }
-
-    private boolean knownOption(SocketOption<?> name) {
-        return supportedOptions().contains(name);
+        return socket.getOption(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
         dev.ffmsockets.Socket s = socket;
-        if (s != null) {
-            return s.supportedOptions();
-        }
-        Family family = target != null ? target.family() : Family.INET;
-        try (dev.ffmsockets.Socket probe = dev.ffmsockets.Socket.open(family, SocketType.STREAM)) {
-            return probe.supportedOptions();
-        } catch (IOException e) {
-            return Set.of();
-        }
+        return s != null ? s.supportedOptions() : options.supported();
     }
 
     /** A legacy setter's option: set it, or on a socket it does not apply to (AF_UNIX), remember and ignore it. */
-    private <T> void setLegacy(SocketOption<T> option, T value) throws SocketException {
+    @Override
+    <T> void setLegacy(SocketOption<T> option, T value) throws SocketException {
         synchronized (lock) {
-            dev.ffmsockets.Socket s = socket;
-            if (!closed && ignoredHere(s, option)) {
-                ignored.put(option, value);
+            if (!closed && options.ignore(socket, option, value)) {
                 return;
             }
         }
         Legacy.socketException(() -> setOption(option, value));
     }
 
-    /** Whether a legacy setter's option is ignored on this socket: a TCP or IP option on AF_UNIX. */
-    private boolean ignoredHere(dev.ffmsockets.Socket s, SocketOption<?> option) {
-        return s != null ? !applies(s, option) : target != null && target.family() == Family.UNIX && !unixOption(option);
-    }
-
-    private <T> T getLegacy(SocketOption<T> option, T ifIgnored) throws SocketException {
+    @Override
+    <T> T getLegacy(SocketOption<T> option, T ifIgnored) throws SocketException {
         synchronized (lock) {
-            if (!closed && ignored.containsKey(option)) {
-                return option.type().cast(ignored.get(option));
-            }
-            if (!closed && ignoredHere(socket, option)) {
-                return ifIgnored;
+            T v = closed ? null : options.ignoredValue(socket, option, ifIgnored);
+            if (v != null) {
+                return v;
             }
         }
         return Legacy.socketException(() -> getOption(option));
-    }
-
-    private static boolean unixOption(SocketOption<?> option) {
-        return option != StandardSocketOptions.TCP_NODELAY && option != StandardSocketOptions.IP_TOS
-                && option != LinuxSocketOptions.SO_OOBINLINE;
-    }
-
-    @Override
-    public void setTcpNoDelay(boolean on) throws SocketException {
-        setLegacy(StandardSocketOptions.TCP_NODELAY, on);
-    }
-
-    @Override
-    public boolean getTcpNoDelay() throws SocketException {
-        return getLegacy(StandardSocketOptions.TCP_NODELAY, false);
-    }
-
-    /**
-     * {@code SO_LINGER}. A linger time above 65,535 seconds is reduced to that, as {@code java.net.Socket} does.
-     */
-    @Override
-    public void setSoLinger(boolean on, int linger) throws SocketException {
-        if (on && linger < 0) {
-            throw new IllegalArgumentException("invalid value for SO_LINGER");
-        }
-        setLegacy(StandardSocketOptions.SO_LINGER, on ? Math.min(linger, 65535) : -1);
-    }
-
-    @Override
-    public int getSoLinger() throws SocketException {
-        return getLegacy(StandardSocketOptions.SO_LINGER, -1);
     }
 
     /**
@@ -652,16 +455,6 @@ public class FfmSocket extends java.net.Socket {
         connectedSocket().send(new byte[] {(byte) data}, 0, 1, MsgFlag.OOB);
     }
 
-    @Override
-    public void setOOBInline(boolean on) throws SocketException {
-        setLegacy(LinuxSocketOptions.SO_OOBINLINE, on);
-    }
-
-    @Override
-    public boolean getOOBInline() throws SocketException {
-        return getLegacy(LinuxSocketOptions.SO_OOBINLINE, false);
-    }
-
     /**
      * Sets the read timeout: how long a read of the {@linkplain #getInputStream() input stream} waits before
      * {@link SocketTimeoutException}; 0 for no limit. Writes and {@code connect} are not bounded by it.
@@ -672,9 +465,7 @@ public class FfmSocket extends java.net.Socket {
      */
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         if (timeout < 0) {
             throw new IllegalArgumentException("timeout can't be negative");
         }
@@ -692,74 +483,8 @@ public class FfmSocket extends java.net.Socket {
 
     @Override
     public int getSoTimeout() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+        Legacy.requireOpen(closed);
         return soTimeout;
-    }
-
-    @Override
-    public void setSendBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("negative send size");
-        }
-        setLegacy(StandardSocketOptions.SO_SNDBUF, size);
-    }
-
-    @Override
-    public int getSendBufferSize() throws SocketException {
-        return getLegacy(StandardSocketOptions.SO_SNDBUF, 0);
-    }
-
-    @Override
-    public void setReceiveBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("invalid receive size");
-        }
-        setLegacy(StandardSocketOptions.SO_RCVBUF, size);
-    }
-
-    @Override
-    public int getReceiveBufferSize() throws SocketException {
-        return getLegacy(StandardSocketOptions.SO_RCVBUF, 0);
-    }
-
-    @Override
-    public void setKeepAlive(boolean on) throws SocketException {
-        setLegacy(StandardSocketOptions.SO_KEEPALIVE, on);
-    }
-
-    @Override
-    public boolean getKeepAlive() throws SocketException {
-        return getLegacy(StandardSocketOptions.SO_KEEPALIVE, false);
-    }
-
-    @Override
-    public void setTrafficClass(int tc) throws SocketException {
-        if (tc < 0 || tc > 255) {
-            throw new IllegalArgumentException("tc is not in range 0 -- 255");
-        }
-        setLegacy(StandardSocketOptions.IP_TOS, tc);
-    }
-
-    @Override
-    public int getTrafficClass() throws SocketException {
-        return getLegacy(StandardSocketOptions.IP_TOS, 0);
-    }
-
-    @Override
-    public void setReuseAddress(boolean on) throws SocketException {
-        setLegacy(StandardSocketOptions.SO_REUSEADDR, on);
-    }
-
-    @Override
-    public boolean getReuseAddress() throws SocketException {
-        return getLegacy(StandardSocketOptions.SO_REUSEADDR, false);
-    }
-
-    /** Does nothing, as {@code java.net.Socket}'s own implementation does. */
-    @Override
-    public void setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
     }
 
     /** {@return for example {@code FfmSocket[/run/app.sock]} or {@code FfmSocket[127.0.0.1:5432]}} */

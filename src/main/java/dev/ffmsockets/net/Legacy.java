@@ -9,6 +9,13 @@ final class Legacy {
     private Legacy() {
     }
 
+    /** Throws what {@code java.net} throws for a call on a closed socket. */
+    static void requireOpen(boolean closed) throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket is closed");
+        }
+    }
+
     /** A call of the library that may throw any {@link IOException}. */
     interface Call<T> {
         T run() throws IOException;

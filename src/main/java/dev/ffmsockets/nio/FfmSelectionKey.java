@@ -18,6 +18,8 @@ final class FfmSelectionKey extends AbstractSelectionKey {
     int selectedAt = -1;
     /** Whether epoll holds the descriptor now (not while the interest set is empty); guarded by the selector. */
     boolean armed;
+    /** The events epoll holds for the descriptor while armed; guarded by the selector. */
+    int armedEvents;
 
     FfmSelectionKey(AbstractSelectableChannel channel, FfmSelector selector, int fd) {
         this.channel = channel;

@@ -152,15 +152,16 @@ final class FfmSelector extends AbstractSelector {
                 return;
             }
             int events = FfmChannel.events(key.interest());
-            int op = events == 0 ? (key.armed ? EPOLL_CTL_DEL : -1) : key.armed ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-            if (op < 0) {
-                return;
+            if (key.armed ? events == key.armedEvents : events == 0) {
+                return; // epoll has it so already: OP_READ and OP_ACCEPT, OP_WRITE and OP_CONNECT share events
             }
+            int op = events == 0 ? EPOLL_CTL_DEL : key.armed ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
             epoll_event.events(ctl, events);
             ctl.set(JAVA_LONG_UNALIGNED, DATA, key.fd);
             // a descriptor closed meanwhile has left epoll already (EBADF, ENOENT): its key is cancelled with it
             Kernel.epoll_ctl(ctlCapture, epfd, op, key.fd, ctl);
             key.armed = events != 0;
+            key.armedEvents = events;
         }
     }
 
