@@ -3,10 +3,19 @@
  * lists every symbol taken from it). It includes the system headers and declares the few things glibc
  * hides behind _GNU_SOURCE.
  *
- * Never define _GNU_SOURCE here: glibc then declares the sockaddr parameters of bind, connect, accept
+ * It is read for every platform in headers/platforms (glibc and musl): what glibc hides is declared below
+ * only for glibc; musl declares all of it under _GNU_SOURCE.
+ *
+ * Never define _GNU_SOURCE for glibc: it then declares the sockaddr parameters of bind, connect, accept
  * and the rest as a by-value transparent union (__SOCKADDR_ARG), which jextract binds as a struct
  * passed by value, so bind would receive the wrong bytes without any error.
  */
+#include <features.h>
+#ifndef __GLIBC__
+/* musl declares what follows under _GNU_SOURCE, which changes none of its signatures (unlike glibc's, see above);
+ * its headers test _GNU_SOURCE where they declare, so defining it after <features.h> is enough. */
+#define _GNU_SOURCE 1
+#endif
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -29,6 +38,7 @@
 #include <sys/sendfile.h>
 #include <netinet/udp.h>
 
+#ifdef __GLIBC__
 /* glibc declares accept4 only under _GNU_SOURCE (see above); this is its Linux signature. */
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 
@@ -66,3 +76,4 @@ struct ucred {
     uid_t uid;
     gid_t gid;
 };
+#endif /* __GLIBC__ */
