@@ -28,17 +28,20 @@ public final class LayoutSelfTest {
     private LayoutSelfTest() {
     }
 
-    /** What the bindings say: sizes and offsets, taken from {@code dev.ffmsockets.raw} (a test plants wrong ones). */
+    /**
+     * What the bindings say: sizes and offsets, taken from {@code dev.ffmsockets.raw} and, for {@code epoll_event},
+     * from this platform's own ({@link Platform#EPOLL_EVENT}); a test plants wrong ones.
+     */
     public record Expected(long linger, long lingerSeconds, long timeval, long tvSec, long tvUsec, long ucred, long ucredPid,
                     long sin, long sinFamily, long sinAddr, long sin6, long sin6Family, long sin6Addr, long sunFamily,
                     long sunPath, long epollEvent, long epollData) {
-        /** {@return what {@code dev.ffmsockets.raw} says} */
+        /** {@return what the bindings of this platform say} */
         public static Expected ofBindings() {
             return new Expected(dev.ffmsockets.raw.linger.sizeof(), dev.ffmsockets.raw.linger.l_linger$offset(), dev.ffmsockets.raw.timeval.sizeof(), dev.ffmsockets.raw.timeval.tv_sec$offset(),
                     dev.ffmsockets.raw.timeval.tv_usec$offset(), dev.ffmsockets.raw.ucred.sizeof(), dev.ffmsockets.raw.ucred.pid$offset(), dev.ffmsockets.raw.sockaddr_in.sizeof(),
                     dev.ffmsockets.raw.sockaddr_in.sin_family$offset(), dev.ffmsockets.raw.sockaddr_in.sin_addr$offset(), dev.ffmsockets.raw.sockaddr_in6.sizeof(),
                     dev.ffmsockets.raw.sockaddr_in6.sin6_family$offset(), dev.ffmsockets.raw.sockaddr_in6.sin6_addr$offset(), dev.ffmsockets.raw.sockaddr_un.sun_family$offset(),
-                    dev.ffmsockets.raw.sockaddr_un.sun_path$offset(), dev.ffmsockets.raw.epoll_event.sizeof(), dev.ffmsockets.raw.epoll_event.data$offset());
+                    dev.ffmsockets.raw.sockaddr_un.sun_path$offset(), Platform.EPOLL_EVENT.byteSize(), Platform.EPOLL_DATA);
         }
     }
 

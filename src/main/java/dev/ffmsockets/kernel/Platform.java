@@ -1,46 +1,136 @@
 package dev.ffmsockets.kernel;
 
+import java.io.IOException;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 
 /**
- * The platform the bindings in {@code dev.ffmsockets.raw} were generated for. Their struct layouts and
- * constants are those of Linux x86_64 with glibc; used anywhere else they would be silently wrong, so the
- * first use fails instead, with one message naming the platform.
+ * The platforms the bindings were generated for (headers/platforms), and which one this is, decided when this class
+ * loads: {@code os.name}, {@code os.arch}, and the C library mapped into the process (glibc by its
+ * {@code gnu_get_libc_version}, musl by its dynamic loader {@code ld-musl-*}).
+ *
+ * <p>{@code dev.ffmsockets.raw} holds the bindings of the primary platform, Linux x86_64 glibc, which the library is
+ * compiled against; each other platform's package ({@code dev.ffmsockets.raw.linux_aarch64_glibc}, ...) holds only
+ * the generated files that came out different. Where a difference changes a struct's size or the offset of a field
+ * the library uses (so far only {@code epoll_event}: packed to 12 bytes on x86_64, 16 elsewhere), the library takes
+ * the layout from here, which reads it from this platform's own generated class. A test proves, for every platform,
+ * that no other bound struct differs in size or offsets, and which constants differ (libc limits, none of the
+ * kernel's ABI). On any other platform the first use fails with one message naming it.
  */
 public final class Platform {
 
-    /** The one platform the bindings are for. */
-    public static final String SUPPORTED = "Linux x86_64 with glibc";
+    /** The platforms with bindings; the first is the primary one, the bindings in {@code dev.ffmsockets.raw}. */
+    public static final List<String> SUPPORTED = List.of("linux-x86_64-glibc", "linux-aarch64-glibc",
+            "linux-x86_64-musl");
+
+    /** The structs whose layout the library takes from {@link #struct}, because a platform's differs. */
+    public static final List<String> PER_PLATFORM = List.of("epoll_event");
+
+    /** This platform, one of {@link #SUPPORTED}; {@code null} when it is none of them. */
+    public static final String CURRENT = name(System.getProperty("os.name"), System.getProperty("os.arch"), libc());
+
+    /** This platform's {@code struct epoll_event} (the primary's where the platform is not supported). */
+    public static final StructLayout EPOLL_EVENT = (StructLayout) struct(CURRENT == null ? SUPPORTED.get(0) : CURRENT,
+            "epoll_event");
+
+    /** Where an {@code epoll_event}'s {@code events} is. */
+    public static final long EPOLL_EVENTS = EPOLL_EVENT.byteOffset(groupElement("events"));
+
+    /** Where an {@code epoll_event}'s {@code data} is; read and write it unaligned (packed on x86_64). */
+    public static final long EPOLL_DATA = EPOLL_EVENT.byteOffset(groupElement("data"));
 
     private Platform() {
     }
 
-    /** Throws {@link UnsupportedOperationException}, naming this platform, unless it is the supported one. */
+    /** Throws {@link UnsupportedOperationException}, naming this platform, unless it is a supported one. */
     public static void require() {
-        String problem = problem(System.getProperty("os.name"), System.getProperty("os.arch"),
-                Linker.nativeLinker().defaultLookup().find("gnu_get_libc_version").isPresent());
-        if (problem != null) {
-            throw new UnsupportedOperationException(problem);
+        if (CURRENT == null) {
+            throw new UnsupportedOperationException(problem(System.getProperty("os.name"),
+                    System.getProperty("os.arch"), libc()));
         }
+    }
+
+    /**
+     * The name of a platform.
+     *
+     * @param os   {@code os.name}
+     * @param arch {@code os.arch}
+     * @param libc {@code "glibc"}, {@code "musl"}, or anything else for another C library
+     * @return its name in {@link #SUPPORTED}, or {@code null} when it has no bindings
+     */
+    public static String name(String os, String arch, String libc) {
+        String cpu = switch (arch == null ? "" : arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
+        String name = "linux-" + cpu + "-" + libc;
+        return "Linux".equals(os) && SUPPORTED.contains(name) ? name : null;
     }
 
     /**
      * Why a platform is not supported.
      *
-     * @param os    {@code os.name}
-     * @param arch  {@code os.arch}
-     * @param glibc whether the C library is glibc
+     * @param os   {@code os.name}
+     * @param arch {@code os.arch}
+     * @param libc {@code "glibc"}, {@code "musl"}, or what else the C library is
      * @return the reason, or {@code null} when it is supported
      */
-    public static String problem(String os, String arch, boolean glibc) {
-        boolean linux = "Linux".equals(os);
-        boolean x64 = "amd64".equals(arch) || "x86_64".equals(arch);
-        if (linux && x64 && glibc) {
+    public static String problem(String os, String arch, String libc) {
+        if (name(os, arch, libc) != null) {
             return null;
         }
-        return "ffm-sockets supports " + SUPPORTED + " only; this is " + os + " " + arch
-                + (linux && !glibc ? " without glibc" : "")
-                + ": its bindings (dev.ffmsockets.raw) were generated for " + SUPPORTED
-                + " and would be wrong here";
+        return "ffm-sockets has bindings for " + String.join(", ", SUPPORTED) + " only; this is " + os + " " + arch
+                + ("Linux".equals(os) ? " with " + libc : "")
+                + ": layouts and constants generated for another platform would be wrong here";
+    }
+
+    /**
+     * The layout of a bound struct on a platform: from that platform's own generated class where its bindings differ
+     * from the primary's, else from the primary's.
+     *
+     * @param platform one of {@link #SUPPORTED}
+     * @param struct   the struct's name, as in {@code dev.ffmsockets.raw}
+     * @return its layout
+     */
+    public static MemoryLayout struct(String platform, String struct) {
+        if (!SUPPORTED.contains(platform)) {
+            throw new IllegalArgumentException("no bindings for " + platform);
+        }
+        String own = "dev.ffmsockets.raw." + platform.replace('-', '_') + "." + struct;
+        try {
+            Class<?> c;
+            try {
+                c = platform.equals(SUPPORTED.get(0)) ? Class.forName("dev.ffmsockets.raw." + struct) : Class.forName(own);
+            } catch (ClassNotFoundException shared) {
+                c = Class.forName("dev.ffmsockets.raw." + struct);
+            }
+            return (MemoryLayout) c.getMethod("layout").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("no bound struct " + struct + " for " + platform, e);
+        }
+    }
+
+    /** The C library of this process: glibc, musl, or "an unknown C library". */
+    private static String libc() {
+        if (Linker.nativeLinker().defaultLookup().find("gnu_get_libc_version").isPresent()) {
+            return "glibc";
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                if (line.contains("/ld-musl-")) {
+                    return "musl";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: not Linux, or not one we can tell
+        }
+        return "an unknown C library";
     }
 }

@@ -1,7 +1,7 @@
 package dev.ffmsockets.nio;
 
 import dev.ffmsockets.kernel.Kernel;
-import dev.ffmsockets.raw.epoll_event;
+import dev.ffmsockets.kernel.Platform;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 
 import static dev.ffmsockets.posix.Posix.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
@@ -38,7 +39,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 final class FfmSelector extends AbstractSelector {
 
     private static final int MAX_EVENTS = 1024;
-    private static final long DATA = epoll_event.data$offset();
+    private static final long DATA = Platform.EPOLL_DATA;
 
     private final Arena arena = Arena.ofShared();
     private final int epfd, wakeFd;
@@ -58,8 +59,8 @@ final class FfmSelector extends AbstractSelector {
         super(provider);
         capture = arena.allocate(Kernel.CAPTURE);
         ctlCapture = arena.allocate(Kernel.CAPTURE);
-        events = arena.allocate(epoll_event.layout(), MAX_EVENTS);
-        ctl = arena.allocate(epoll_event.layout());
+        events = arena.allocate(Platform.EPOLL_EVENT, MAX_EVENTS);
+        ctl = arena.allocate(Platform.EPOLL_EVENT);
         eight = arena.allocate(ValueLayout.JAVA_LONG);
         one = arena.allocateFrom(ValueLayout.JAVA_LONG, 1L);
         wakeCapture = arena.allocate(Kernel.CAPTURE);
@@ -75,7 +76,7 @@ final class FfmSelector extends AbstractSelector {
             arena.close();
             throw e;
         }
-        epoll_event.events(ctl, EPOLLIN);
+        ctl.set(JAVA_INT_UNALIGNED, Platform.EPOLL_EVENTS, EPOLLIN);
         ctl.set(JAVA_LONG_UNALIGNED, DATA, wakeFd);
         if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_ADD, wakeFd, ctl) < 0) {
             IOException e = failure("epoll_ctl", capture);
@@ -156,7 +157,7 @@ final class FfmSelector extends AbstractSelector {
                 return; // epoll has it so already: OP_READ and OP_ACCEPT, OP_WRITE and OP_CONNECT share events
             }
             int op = events == 0 ? EPOLL_CTL_DEL : key.armed ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-            epoll_event.events(ctl, events);
+            ctl.set(JAVA_INT_UNALIGNED, Platform.EPOLL_EVENTS, events);
             ctl.set(JAVA_LONG_UNALIGNED, DATA, key.fd);
             // a descriptor closed meanwhile has left epoll already (EBADF, ENOENT): its key is cancelled with it
             Kernel.epoll_ctl(ctlCapture, epfd, op, key.fd, ctl);
@@ -262,7 +263,7 @@ final class FfmSelector extends AbstractSelector {
             processCancelled();
             int updated = 0;
             for (int i = 0; i < n; i++) {
-                long at = (long) i * epoll_event.sizeof();
+                long at = (long) i * Platform.EPOLL_EVENT.byteSize();
                 int fd = (int) events.get(JAVA_LONG_UNALIGNED, at + DATA);
                 int ev = events.get(JAVA_INT, at);
                 if (fd == wakeFd) {

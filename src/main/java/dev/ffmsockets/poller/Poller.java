@@ -2,8 +2,8 @@ package dev.ffmsockets.poller;
 
 import dev.ffmsockets.ErrnoSocketException;
 import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.kernel.Platform;
 import dev.ffmsockets.posix.Posix;
-import dev.ffmsockets.raw.epoll_event;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import static dev.ffmsockets.posix.Posix.*;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
@@ -55,8 +56,8 @@ public final class Poller {
     /** An epoll_event to arm a registration with, and where epoll_ctl's errno goes. */
     private record Arming(MemorySegment capture, MemorySegment event) {
         static Arming make() {
-            MemorySegment m = Arena.ofAuto().allocate(CAPTURE.byteSize() + epoll_event.sizeof(), 8);
-            return new Arming(m.asSlice(0, CAPTURE.byteSize()), m.asSlice(CAPTURE.byteSize(), epoll_event.sizeof()));
+            MemorySegment m = Arena.ofAuto().allocate(CAPTURE.byteSize() + Platform.EPOLL_EVENT.byteSize(), 8);
+            return new Arming(m.asSlice(0, CAPTURE.byteSize()), m.asSlice(CAPTURE.byteSize(), Platform.EPOLL_EVENT.byteSize()));
         }
     }
 
@@ -197,8 +198,8 @@ public final class Poller {
         Arming m = ARMING.take();
         try {
             MemorySegment capture = m.capture(), e = m.event();
-            epoll_event.events(e, interest);
-            e.set(JAVA_LONG_UNALIGNED, epoll_event.data$offset(), fd);
+            e.set(JAVA_INT_UNALIGNED, Platform.EPOLL_EVENTS, interest);
+            e.set(JAVA_LONG_UNALIGNED, Platform.EPOLL_DATA, fd);
             if (Kernel.epoll_ctl(capture, epfd, op, fd, e) == 0) {
                 return;
             }
@@ -237,7 +238,7 @@ public final class Poller {
     private int poll(MemorySegment capture, MemorySegment events, int timeout) {
         int n = Kernel.epoll_wait(capture, epfd, events, BATCH, timeout);
         for (int i = 0; i < n; i++) {
-            unparkAll((int) events.get(JAVA_LONG_UNALIGNED, i * epoll_event.sizeof() + epoll_event.data$offset()));
+            unparkAll((int) events.get(JAVA_LONG_UNALIGNED, i * Platform.EPOLL_EVENT.byteSize() + Platform.EPOLL_DATA));
         }
         return n;
     }
@@ -245,7 +246,7 @@ public final class Poller {
     /** The read and write pollers: poll without waiting, unpark, yield; park in the master when idle. */
     private void pollAndYield() {
         MemorySegment capture = Arena.ofAuto().allocate(CAPTURE);
-        MemorySegment events = Arena.ofAuto().allocate(epoll_event.layout(), BATCH);
+        MemorySegment events = Arena.ofAuto().allocate(Platform.EPOLL_EVENT, BATCH);
         for (;;) {
             int n = poll(capture, events, 0);
             if (n > 0) {
@@ -265,7 +266,7 @@ public final class Poller {
     /** The master: sleeps in epoll_wait until a poller's epoll has events, and unparks that poller. */
     private void sleepAndWake() {
         MemorySegment capture = Arena.ofAuto().allocate(CAPTURE);
-        MemorySegment events = Arena.ofAuto().allocate(epoll_event.layout(), BATCH);
+        MemorySegment events = Arena.ofAuto().allocate(Platform.EPOLL_EVENT, BATCH);
         for (;;) {
             if (poll(capture, events, -1) < 0 && (int) ERRNO.get(capture, 0L) != EINTR) {
                 failed("epoll_wait", failure("epoll_wait", (int) ERRNO.get(capture, 0L)));

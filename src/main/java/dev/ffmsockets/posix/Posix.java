@@ -6,7 +6,6 @@ import dev.ffmsockets.kernel.Platform;
 import dev.ffmsockets.raw.Constants;
 import dev.ffmsockets.raw.addrinfo;
 import dev.ffmsockets.raw.cmsghdr;
-import dev.ffmsockets.raw.epoll_event;
 import dev.ffmsockets.raw.mmsghdr;
 import dev.ffmsockets.raw.msghdr;
 import dev.ffmsockets.raw.pollfd;
@@ -16,6 +15,7 @@ import dev.ffmsockets.raw.timespec;
 
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -87,8 +87,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * No call here is made with {@link Linker.Option#critical critical} linkage: a thread blocked inside a
  * critical downcall cannot reach a safepoint, and the next garbage collection would wait for it.
  *
- * <p>This API is generated and tested for Linux x86_64 with glibc. On any other platform the first use of this
- * class fails with an {@link UnsupportedOperationException} that names the platform.
+ * <p>This API is generated for Linux x86_64 and aarch64 with glibc and Linux x86_64 with musl, and tested on the
+ * first (the others' layouts are proven against their C compilers under emulation). Struct layouts and constants
+ * are those of {@code dev.ffmsockets.raw}, which are the same on all three but for {@link #EPOLL_EVENT} and a few
+ * C library limits ({@code SOMAXCONN}, {@code NI_MAXHOST}, {@code AF_MAX} differ on musl; see docs/platforms.md).
+ * On any other platform the first use of this class fails with an {@link UnsupportedOperationException} that
+ * names the platform.
  */
 public final class Posix implements Constants {
 
@@ -98,6 +102,14 @@ public final class Posix implements Constants {
 
     private Posix() {
     }
+
+    /**
+     * {@code struct epoll_event} as this platform lays it out: packed into 12 bytes on x86_64, 16 bytes with
+     * {@code data} at offset 8 on aarch64. Allocate the events of {@link #epoll_ctl} and {@link #epoll_wait} with
+     * it rather than with {@code dev.ffmsockets.raw.epoll_event}, which is x86_64's; read {@code data} at
+     * {@code EPOLL_EVENT.byteOffset(groupElement("data"))}, unaligned.
+     */
+    public static final StructLayout EPOLL_EVENT = Platform.EPOLL_EVENT;
 
     /** The C {@code socklen_t} type, for {@code arena.allocateFrom(socklen_t, (int) sockaddr_in.sizeof())}. */
     public static final ValueLayout.OfInt socklen_t = sockets_h.socklen_t;
@@ -1093,7 +1105,7 @@ public final class Posix implements Constants {
      * @throws IndexOutOfBoundsException if {@code event} is neither {@code NULL} nor an {@code epoll_event}
      */
     public static int epoll_ctl(int epfd, int op, int fd, MemorySegment event) {
-        long n = Checks.isNull(event) ? 0 : epoll_event.sizeof();
+        long n = Checks.isNull(event) ? 0 : EPOLL_EVENT.byteSize();
         Checks.holds("epoll_ctl", "event", event, n);
         CallState st = CallState.current();
         return result(st, Kernel.epoll_ctl(st.capture, epfd, op, fd, st.in(EXTRA, event, n)));
@@ -1112,12 +1124,12 @@ public final class Posix implements Constants {
      * @throws IllegalArgumentException if {@code events} is read-only
      */
     public static int epoll_wait(int epfd, MemorySegment events, int maxevents, int timeout) {
-        long n = maxevents <= 0 ? 0 : Checks.count("epoll_wait", "maxevents", maxevents, "events", events, epoll_event.sizeof());
+        long n = maxevents <= 0 ? 0 : Checks.count("epoll_wait", "maxevents", maxevents, "events", events, EPOLL_EVENT.byteSize());
         Checks.writable("epoll_wait", "events", events, n);
         CallState st = CallState.current();
         MemorySegment e = st.out(DATA, events, n);
         int r = result(st, Kernel.epoll_wait(st.capture, epfd, e, maxevents, timeout));
-        CallState.back(e, events, r > 0 ? r * epoll_event.sizeof() : 0);
+        CallState.back(e, events, r > 0 ? r * EPOLL_EVENT.byteSize() : 0);
         return r;
     }
 

@@ -3,8 +3,12 @@ package dev.ffmsockets.kernel;
 import dev.ffmsockets.samples.Samples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
 import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.UnionLayout;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -18,49 +22,69 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A C probe, generated from the committed bindings themselves, prints {@code sizeof} and {@code offsetof} of every
- * bound struct and field and the value of every bound constant, compiled by the C compiler against the same
- * {@code headers/sockets.h}. On this platform (Linux x86_64 glibc) it must match the bindings line by line, and a
- * planted mismatch must be caught. The same probe is cross-compiled for aarch64 glibc ({@code gcc-aarch64-linux-gnu},
- * run under {@code qemu-aarch64}) and x86_64 musl ({@code musl-gcc}): no bindings are committed for those yet, so
- * their differences from x86_64 glibc are written to {@code target/platform-probes/} for the bindings to come, and
- * the test checks that the emulated probes ran and show what those platforms are known to differ in (aarch64's
- * 16-byte {@code epoll_event}; x86_64 musl's constants, with every struct layout as glibc's).
+ * bound struct and field and the value of every bound constant, compiled by each platform's C compiler against the
+ * same {@code headers/sockets.h}: {@code cc} here (Linux x86_64 glibc), {@code aarch64-linux-gnu-gcc} run under
+ * {@code qemu-aarch64}, and {@code musl-gcc}. Each platform's output must match that platform's bindings (its own
+ * package's files where they differ from the primary's, the primary's elsewhere) fact by fact, and a planted
+ * mismatch must be caught. Then, for each platform, what the library relies on: every struct it reads through the
+ * primary's classes has the same size and field offsets there, and it names none of the constants that differ.
  */
 class PlatformProbeTest {
 
     @TempDir
     Path dir;
 
+    private static final String PRIMARY = Platform.SUPPORTED.get(0);
+
     private static final String[] STRUCTS = {"addrinfo", "cmsghdr", "epoll_data", "epoll_event", "in6_addr",
             "in6_pktinfo", "in_addr", "in_pktinfo", "iovec", "linger", "mmsghdr", "msghdr", "pollfd", "rlimit",
             "sockaddr", "sockaddr_in", "sockaddr_in6", "sockaddr_storage", "sockaddr_un", "timespec", "timeval", "ucred"};
 
-    /** What the bindings say, one line per fact, as the probe prints it. */
-    static Map<String, String> fromBindings() throws Exception {
+    /** What a platform's bindings say, one line per fact, as the probe prints it. */
+    static Map<String, String> fromBindings(String platform) throws Exception {
         Map<String, String> facts = new TreeMap<>();
         for (String s : STRUCTS) {
-            Class<?> c = Class.forName("dev.ffmsockets.raw." + s);
-            GroupLayout layout = (GroupLayout) c.getMethod("layout").invoke(null);
+            GroupLayout layout = (GroupLayout) Platform.struct(platform, s);
             String tag = (layout instanceof UnionLayout ? "union " : "struct ") + s;
             facts.put("sizeof " + tag, String.valueOf(layout.byteSize()));
-            for (Method m : c.getMethods()) {
-                if (m.getName().endsWith("$offset") && m.getParameterCount() == 0 && Modifier.isStatic(m.getModifiers())) {
-                    String field = m.getName().substring(0, m.getName().length() - "$offset".length());
-                    facts.put("offsetof " + tag + " " + field, String.valueOf(m.invoke(null)));
-                }
+            for (var field : fields(layout).entrySet()) {
+                facts.put("offsetof " + tag + " " + field.getKey(), String.valueOf(field.getValue()[0]));
             }
         }
-        for (Field f : Class.forName("dev.ffmsockets.raw.Constants").getFields()) {
-            if (f.getType() == int.class || f.getType() == long.class) {
-                facts.put("const " + f.getName(), String.valueOf(((Number) f.get(null)).longValue()));
-            }
-        }
+        facts.putAll(constants(platform));
         return facts;
+    }
+
+    /** A struct's or union's named members: name to {offset, size}. */
+    static Map<String, long[]> fields(GroupLayout layout) {
+        Map<String, long[]> f = new LinkedHashMap<>();
+        long at = 0;
+        for (MemoryLayout m : layout.memberLayouts()) {
+            long offset = layout instanceof UnionLayout ? 0 : at;
+            m.name().ifPresent(n -> f.put(n, new long[] {offset, m.byteSize()}));
+            at += m.byteSize();
+        }
+        return f;
+    }
+
+    /** A platform's constants, "const NAME" to value, from its generated sockets_h. */
+    static Map<String, String> constants(String platform) throws Exception {
+        String pkg = platform.equals(PRIMARY) ? "dev.ffmsockets.raw" : "dev.ffmsockets.raw." + platform.replace('-', '_');
+        Map<String, String> c = new TreeMap<>();
+        for (Method m : Class.forName(pkg + ".sockets_h").getMethods()) {
+            if (m.getName().matches("[A-Z][A-Za-z0-9_]*") && m.getParameterCount() == 0 && Modifier.isStatic(m.getModifiers())
+                    && (m.getReturnType() == int.class || m.getReturnType() == long.class)) {
+                c.put("const " + m.getName(), String.valueOf(((Number) m.invoke(null)).longValue()));
+            }
+        }
+        return c;
     }
 
     /**
@@ -128,20 +152,23 @@ class PlatformProbeTest {
         }
     }
 
-    /**
-     * Compiles and runs the probe. With {@code sameHeader}, it includes {@code headers/sockets.h} as jextract read it;
-     * otherwise (musl, whose headers differ: sockets.h declares glibc's hidden parts) the system headers it lists, with
-     * {@code _GNU_SOURCE}, and unknown constants print {@code missing}.
-     */
-    private Map<String, String> probeWith(String compiler, List<String> runner, Map<String, String> facts, String name,
-                                          boolean sameHeader) throws Exception {
+    /** Compiles the probe with a platform's compiler against headers/sockets.h, runs it, and reads what it printed. */
+    private Map<String, String> probe(String platform, Map<String, String> facts) throws Exception {
         Path headers = Samples.root().resolve("headers");
-        Path src = dir.resolve(name + ".c"), bin = dir.resolve(name);
-        String includes = sameHeader ? "#include \"sockets.h\"\n" : "#define _GNU_SOURCE\n" + String.join("\n",
-                Files.readAllLines(headers.resolve("sockets.h")).stream().filter(l -> l.startsWith("#include <")).toList()) + "\n";
-        Files.writeString(src, probe(facts, includes, !compiler.equals("cc")));
+        Path src = dir.resolve(platform + ".c"), bin = dir.resolve(platform);
+        Files.writeString(src, probe(facts, "#include \"sockets.h\"\n", false));
+        List<String> runner = List.of();
+        String compiler = "cc";
+        switch (platform) {
+            case "linux-aarch64-glibc" -> {
+                compiler = tool("/usr/bin/aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu");
+                runner = List.of(tool("/usr/bin/qemu-aarch64", "qemu-user"), "-L", "/usr/aarch64-linux-gnu");
+            }
+            case "linux-x86_64-musl" -> compiler = tool("/usr/bin/musl-gcc", "musl-tools");
+            default -> assertEquals(PRIMARY, platform);
+        }
         List<String> cc = new ArrayList<>(List.of(compiler, "-std=gnu11", "-w", "-I", headers.toString(), "-o", bin.toString(), src.toString()));
-        if (!compiler.equals("cc")) {
+        if (!platform.equals(PRIMARY)) {
             cc.add(1, "-static");
         }
         run(cc, dir);
@@ -158,45 +185,126 @@ class PlatformProbeTest {
         return path;
     }
 
-    @Test
-    void theBindingsMatchTheCCompilerOnThisPlatformFactByFact() throws Exception {
-        Map<String, String> bindings = fromBindings();
-        assertTrue(bindings.size() > 700, "facts: " + bindings.size());
-        Map<String, String> c = probeWith("cc", List.of(), bindings, "probe-x86_64-glibc", true);
-        assertEquals(List.of(), differences(bindings, c));
+    static List<String> platforms() {
+        return Platform.SUPPORTED;
+    }
+
+    @ParameterizedTest
+    @MethodSource("platforms")
+    void eachPlatformsBindingsMatchItsCCompilerFactByFact(String platform) throws Exception {
+        Map<String, String> bindings = fromBindings(platform);
+        assertTrue(bindings.size() > 600, "facts: " + bindings.size());
+        Map<String, String> c = probe(platform, bindings);
+        List<String> d = differences(bindings, c);
+        Path out = Files.createDirectories(Samples.root().resolve("target/platform-probes"));
+        Files.write(out.resolve(platform + ".diff"), d);
+        assertEquals(List.of(), d, platform);
         // a planted mismatch is caught: one field moved, one constant changed
         Map<String, String> planted = new LinkedHashMap<>(bindings);
-        planted.put("offsetof struct epoll_event data", "8");
+        planted.put("offsetof struct sockaddr_in sin_port", "4");
         planted.put("const SOL_SOCKET", "65535");
-        List<String> d = differences(planted, c);
-        assertEquals(2, d.size(), d::toString);
-        assertTrue(d.get(0).contains("const SOL_SOCKET") || d.get(1).contains("const SOL_SOCKET"), d::toString);
+        List<String> p = differences(planted, c);
+        assertEquals(2, p.size(), p::toString);
+        assertTrue(p.get(0).contains("const SOL_SOCKET") || p.get(1).contains("const SOL_SOCKET"), p::toString);
     }
 
     @Test
-    void theProbeRunsForAarch64AndMuslUnderEmulationAndShowsWhatTheirBindingsNeed() throws Exception {
-        Map<String, String> bindings = fromBindings();
-        Map<String, String> aarch64 = probeWith(tool("/usr/bin/aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"),
-                List.of(tool("/usr/bin/qemu-aarch64", "qemu-user"), "-L", "/usr/aarch64-linux-gnu"), bindings, "probe-aarch64-glibc", true);
-        Map<String, String> musl = probeWith(tool("/usr/bin/musl-gcc", "musl-tools"), List.of(), bindings, "probe-x86_64-musl", false);
-        Path out = Files.createDirectories(Samples.root().resolve("target/platform-probes"));
-        List<String> aDiff = differences(bindings, aarch64), mDiff = differences(bindings, musl);
-        Files.write(out.resolve("linux-aarch64-glibc.diff"), aDiff);
-        Files.write(out.resolve("linux-x86_64-musl.diff"), mDiff);
-        // aarch64: epoll_event is packed on x86_64 only
-        assertTrue(aDiff.contains("sizeof struct epoll_event: bindings 12, C 16"), aDiff::toString);
-        assertTrue(aDiff.contains("offsetof struct epoll_event data: bindings 4, C 8"), aDiff::toString);
-        // x86_64 musl: every bound struct has glibc's size and offsets (but for members named by glibc alone);
-        // what differs is constants its headers lack or set otherwise
-        assertEquals(List.of(), mDiff.stream().filter(l -> l.startsWith("sizeof")
-                || l.startsWith("offsetof") && !l.contains(" __")).toList());
-        assertTrue(mDiff.contains("const SOMAXCONN: bindings 4096, C 128"), mDiff::toString);
-        // and everything else the Linux ABI fixes agrees: the socket-level constants
-        for (Map<String, String> other : List.of(aarch64, musl)) {
-            for (String k : List.of("const SOL_SOCKET", "const SO_REUSEADDR", "const AF_INET6", "const SOCK_CLOEXEC",
-                    "sizeof struct sockaddr_in", "sizeof struct sockaddr_in6", "sizeof struct sockaddr_un")) {
-                assertEquals(bindings.get(k), other.get(k), k);
+    void thePrimarysBindingsWouldBeWrongOnAarch64AndTheProbeSaysWhere() throws Exception {
+        Map<String, String> primary = fromBindings(PRIMARY);
+        primary.keySet().retainAll(fromBindings("linux-aarch64-glibc").keySet());
+        List<String> d = differences(primary, probe("linux-aarch64-glibc", primary));
+        assertEquals(List.of("offsetof struct epoll_event data: bindings 4, C 8", "sizeof struct epoll_event: bindings 12, C 16"), d);
+    }
+
+    @Test
+    void theCompileTimeConstantsAreThePrimarysBindings() throws Exception {
+        Map<String, String> fields = new TreeMap<>();
+        for (Field f : Class.forName("dev.ffmsockets.raw.Constants").getFields()) {
+            fields.put("const " + f.getName(), String.valueOf(((Number) f.get(null)).longValue()));
+        }
+        assertEquals(constants(PRIMARY), fields);
+    }
+
+    /**
+     * What lets the library read and write through the primary's classes on every platform: each struct it does not
+     * take from {@link Platform#struct} has the primary's size there, and each of the primary's fields (but the C
+     * library's own, named {@code __...}) is at the same offset, with the same size or, where the platform declares a
+     * narrower type (musl's {@code int msg_iovlen} for glibc's {@code size_t}, the kernel's), followed by padding up
+     * to the primary's size (an 8-byte write of a value that fits sets it to zero, little-endian). And the library's
+     * code names none of the constants a platform lacks or sets otherwise.
+     */
+    @ParameterizedTest
+    @MethodSource("platforms")
+    void theLibraryUsesNothingThatDiffersWithoutTakingThePlatformsOwn(String platform) throws Exception {
+        List<String> wrong = new ArrayList<>(differingStructs(platform));
+        wrong.removeAll(Platform.PER_PLATFORM);
+        assertEquals(List.of(), wrong, "structs that differ on " + platform + " but are read through the primary's classes");
+
+        Map<String, String> primary = constants(PRIMARY), mine = constants(platform);
+        List<String> differing = new ArrayList<>();
+        for (var e : primary.entrySet()) {
+            String v = mine.get(e.getKey());
+            if (v == null || !v.equals(e.getValue()) && !sameBits(e.getValue(), v)) {
+                differing.add(e.getKey().substring("const ".length()));
             }
         }
+        String code = librarySource();
+        List<String> used = differing.stream().filter(n -> Pattern.compile("\\b" + n + "\\b").matcher(code).find()).toList();
+        assertEquals(List.of(), used, platform + " lacks or sets otherwise constants the library uses: " + used);
+        Path out = Files.createDirectories(Samples.root().resolve("target/platform-probes"));
+        Files.write(out.resolve(platform + ".constants-unlike-primary"), differing);
+    }
+
+    /** The bound structs whose size, or offset or room of a field, differs on a platform from the primary's. */
+    static List<String> differingStructs(String platform) {
+        List<String> differing = new ArrayList<>();
+        for (String s : STRUCTS) {
+            GroupLayout mine = (GroupLayout) Platform.struct(platform, s), primary = (GroupLayout) Platform.struct(PRIMARY, s);
+            boolean differs = mine.byteSize() != primary.byteSize();
+            Map<String, long[]> own = fields(mine);
+            for (var f : fields(primary).entrySet()) {
+                long[] o = own.get(f.getKey()), p = f.getValue();
+                if (!f.getKey().startsWith("__") && (o == null || o[0] != p[0] || o[1] > p[1]
+                        || o[1] < p[1] && !paddedTo(mine, o[0] + o[1], p[0] + p[1]))) {
+                    differs = true;
+                }
+            }
+            if (differs) {
+                differing.add(s);
+            }
+        }
+        return differing;
+    }
+
+    @Test
+    void theComparisonOfLayoutsSeesWhatDiffers() {
+        assertEquals(List.of("epoll_event"), differingStructs("linux-aarch64-glibc"));
+        assertEquals(List.of(), differingStructs("linux-x86_64-musl"), "musl's narrower fields are padded to glibc's");
+        assertEquals(List.of(), differingStructs(PRIMARY));
+    }
+
+    /** Whether {@code layout} has only padding (unnamed, or named {@code __pad...}) from {@code from} to {@code to}. */
+    private static boolean paddedTo(GroupLayout layout, long from, long to) {
+        long at = 0;
+        for (MemoryLayout m : layout.memberLayouts()) {
+            long end = at + m.byteSize();
+            if (at < to && end > from && m.name().filter(n -> !n.startsWith("__pad")).isPresent()) {
+                return false;
+            }
+            at = end;
+        }
+        return true;
+    }
+
+    /** The library's code outside the generated bindings, comments taken out. */
+    private static String librarySource() throws IOException {
+        StringBuilder all = new StringBuilder();
+        Path main = Samples.root().resolve("src/main/java/dev/ffmsockets");
+        try (Stream<Path> files = Files.walk(main)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".java") && !main.relativize(f).startsWith("raw")).toList()) {
+                all.append(Files.readString(f).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "")).append('\n');
+            }
+        }
+        return all.toString();
     }
 }

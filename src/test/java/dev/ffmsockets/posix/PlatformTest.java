@@ -3,25 +3,59 @@ package dev.ffmsockets.posix;
 import dev.ffmsockets.kernel.Platform;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.lang.foreign.MemoryLayout;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static org.junit.jupiter.api.Assertions.*;
 
 class PlatformTest {
 
     @Test
-    void thisMachineIsSupported() {
-        assertNull(Platform.problem(System.getProperty("os.name"), System.getProperty("os.arch"), true));
+    void thisMachineIsTheOneItIs() {
+        assertEquals("linux-x86_64-glibc", Platform.CURRENT, "these tests run on Linux x86_64 with glibc");
+        assertNull(Platform.problem(System.getProperty("os.name"), System.getProperty("os.arch"), "glibc"));
         Platform.require();
     }
 
     @Test
+    void eachSupportedPlatformIsNamedFromItsProperties() {
+        assertEquals("linux-x86_64-glibc", Platform.name("Linux", "amd64", "glibc"));
+        assertEquals("linux-x86_64-glibc", Platform.name("Linux", "x86_64", "glibc"));
+        assertEquals("linux-aarch64-glibc", Platform.name("Linux", "aarch64", "glibc"));
+        assertEquals("linux-x86_64-musl", Platform.name("Linux", "amd64", "musl"));
+        assertNull(Platform.name("Linux", "aarch64", "musl"), "no bindings for aarch64 musl");
+        assertNull(Platform.name("Linux", "riscv64", "glibc"));
+        assertNull(Platform.name("Mac OS X", "aarch64", "glibc"));
+        assertNull(Platform.name("Linux", null, "glibc"));
+    }
+
+    @Test
     void otherPlatformsGetOneMessageNamingThem() {
-        String mac = Platform.problem("Mac OS X", "aarch64", false);
-        assertEquals("ffm-sockets supports Linux x86_64 with glibc only; this is Mac OS X aarch64: its bindings"
-                + " (dev.ffmsockets.raw) were generated for Linux x86_64 with glibc and would be wrong here", mac);
-        assertTrue(Platform.problem("Linux", "aarch64", true).contains("this is Linux aarch64"));
-        assertTrue(Platform.problem("Linux", "amd64", false).contains("this is Linux amd64 without glibc"));
-        assertTrue(Platform.problem("Windows 11", "amd64", false).contains("this is Windows 11 amd64"));
+        assertEquals("ffm-sockets has bindings for linux-x86_64-glibc, linux-aarch64-glibc, linux-x86_64-musl only;"
+                + " this is Mac OS X aarch64: layouts and constants generated for another platform would be wrong here",
+                Platform.problem("Mac OS X", "aarch64", "an unknown C library"));
+        assertTrue(Platform.problem("Linux", "riscv64", "glibc").contains("this is Linux riscv64 with glibc"));
+        assertTrue(Platform.problem("Linux", "aarch64", "musl").contains("this is Linux aarch64 with musl"));
+        assertTrue(Platform.problem("Linux", "amd64", "an unknown C library")
+                .contains("this is Linux amd64 with an unknown C library"));
+        assertTrue(Platform.problem("Windows 11", "amd64", "an unknown C library").contains("this is Windows 11 amd64:"));
+    }
+
+    @Test
+    void epollEventIsEachPlatformsOwn() {
+        MemoryLayout x86 = Platform.struct("linux-x86_64-glibc", "epoll_event");
+        MemoryLayout arm = Platform.struct("linux-aarch64-glibc", "epoll_event");
+        MemoryLayout musl = Platform.struct("linux-x86_64-musl", "epoll_event");
+        assertEquals(12, x86.byteSize());
+        assertEquals(4, x86.byteOffset(groupElement("data")));
+        assertEquals(16, arm.byteSize());
+        assertEquals(8, arm.byteOffset(groupElement("data")));
+        assertEquals(x86, musl, "musl packs it on x86_64 too (the primary's file, shared)");
+        assertEquals(x86, Platform.EPOLL_EVENT, "this machine's");
+        assertSame(Platform.EPOLL_EVENT, Posix.EPOLL_EVENT);
+        assertEquals(4, Platform.EPOLL_DATA);
+        assertEquals(0, Platform.EPOLL_EVENTS);
+        assertThrows(IllegalArgumentException.class, () -> Platform.struct("linux-riscv64-glibc", "epoll_event"));
+        assertThrows(IllegalArgumentException.class, () -> Platform.struct("linux-x86_64-glibc", "no_such_struct"));
     }
 }
