@@ -96,7 +96,8 @@ import static dev.ffmsockets.posix.Posix.*;
  * same; the {@linkplain #channel() channel} throws {@link ClosedChannelException} and
  * {@link AsynchronousCloseException}, as {@link ByteChannel} requires.
  *
- * <p>Instances are safe for use by several threads. This class is for Linux x86_64 with glibc, as the layer below.
+ * <p>Instances are safe for use by several threads. This class is for the platforms the layer below has bindings
+ * for: Linux x86_64 and aarch64 with glibc, Linux x86_64 with musl.
  */
 public final class Socket extends SocketCalls implements AutoCloseable {
 
