@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -261,9 +262,10 @@ public final class Bench {
     /** The Java implementations measured on a workload. */
     static List<String> impls(Workload w, boolean quick) {
         List<String> all = switch (w.id()) {
-            case "W1", "W2" -> List.of(Conn.STREAM_IMPLS);
+            case "W1" -> List.of(Conn.STREAM_IMPLS);
+            case "W2" -> Stream.concat(Stream.of(Conn.STREAM_IMPLS), Stream.of("safe-array-aligned")).toList();
             case "W3" -> List.of(Dgram.IMPLS);
-            case "W5" -> List.of("safe", "java.net", "nio-selector");
+            case "W5" -> List.of("safe", "safe-spin", "java.net", "nio-selector");
             case "W9" -> AppRun.IMPLS;
             case "W7" -> NettyRun.IMPLS;
             case "W6" -> w.name().equals(W6_GSO) ? List.of("safe-gso", "nio-direct")

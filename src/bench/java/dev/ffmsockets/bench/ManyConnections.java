@@ -38,6 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <ul>
  *   <li>{@code safe}: the safe wrapper on both sides, a virtual thread per connection (the library's poller);</li>
+ *   <li>{@code safe-spin}: the same, with the pollers polling a few times before they park
+ *       ({@code -Dffmsockets.poller.spin}, off by default);</li>
  *   <li>{@code java.net}: java.net.Socket on both sides, a virtual thread per connection (the JDK's poller);</li>
  *   <li>{@code nio-selector}: one java.nio Selector thread echoes every connection; the clients as for java.net.</li>
  * </ul>
@@ -58,7 +60,7 @@ public final class ManyConnections {
         if (args[0].equals("server")) {
             try (FileLimit limit = new FileLimit(Integer.parseInt(args[2]) + 1024)) {
                 switch (impl) { // the acceptors on virtual threads, as a thread-per-connection server has them
-                    case "safe" -> Thread.ofVirtual().start(ManyConnections::safeServer);
+                    case "safe", "safe-spin" -> Thread.ofVirtual().start(ManyConnections::safeServer);
                     case "java.net" -> Thread.ofVirtual().start(ManyConnections::netServer);
                     case "nio-selector" -> Thread.ofPlatform().daemon().start(ManyConnections::selectorServer);
                     default -> throw new IllegalArgumentException(impl);
@@ -269,7 +271,7 @@ public final class ManyConnections {
     }
 
     private static Ping connect(String impl, int port) throws IOException {
-        if (impl.equals("safe")) {
+        if (impl.startsWith("safe")) {
             Socket s = Socket.open(Family.INET, SocketType.STREAM);
             s.connect(InetSockAddr.loopback(port));
             byte[] b = new byte[1];

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  */
 final class ManyConnectionsRun {
 
+    /** The spin of safe-spin's pollers: a few microseconds of empty polls before parking. */
+    static final int SPIN = 64;
+
     private ManyConnectionsRun() {
     }
 
@@ -52,12 +55,17 @@ final class ManyConnectionsRun {
     }
 
     static List<Row> measure(Workload w, List<String> impls, Settings s, Bench.Progress progress) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> jvm = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"));
+        List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"));
         List<Proc> servers = new ArrayList<>(), clients = new ArrayList<>();
         List<Memory> memory = new ArrayList<>();
         try {
             for (String impl : impls) {
+                // safe-spin: the wrapper with its pollers polling this many times before they park (both processes)
+                List<String> jvm = new ArrayList<>(java);
+                if (impl.equals("safe-spin")) {
+                    jvm.add(1, "-Dffmsockets.poller.spin=" + SPIN);
+                }
                 List<String> server = new ArrayList<>(jvm);
                 server.add(1, "-XX:NativeMemoryTracking=summary");
                 server.addAll(List.of(ManyConnections.class.getName(), "server", impl, String.valueOf(w.size())));

@@ -125,7 +125,8 @@ final class Report {
                     default -> List.of(new String[] {"c-style", "C", "0.95"}, new String[] {"safe", "C", "0.95"});
                 };
                 default -> w.size() <= 1000
-                        ? List.of(new String[] {"safe", "java.net", "1.0"}, new String[] {"safe", "nio-selector", "1.0"})
+                        ? List.of(new String[] {"safe", "java.net", "1.0"}, new String[] {"safe", "nio-selector", "1.0"},
+                                new String[] {"safe-spin", "nio-selector", "1.0"})
                         : List.<String[]>of(new String[] {"safe", "java.net", "1.0"});
             };
             for (String[] s : specs) {

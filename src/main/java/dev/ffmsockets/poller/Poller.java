@@ -30,7 +30,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * it serves on the same carriers instead of handing each event across OS threads: each polls without waiting
  * ({@code epoll_wait} with timeout 0), unparks the threads whose descriptors are ready, yields, and polls again;
  * when nothing is ready it parks itself in the master, a daemon platform thread asleep in {@code epoll_wait} on
- * the two pollers' own epoll descriptors. Nothing spins: a poller with no events sleeps. If they cannot be made
+ * the two pollers' own epoll descriptors. Nothing spins unless asked to ({@link #SPIN}): a poller with no events
+ * sleeps. If they cannot be made
  * (say {@code epoll_create1} fails with {@code EMFILE}), the call that needed them fails with that errno and the
  * next use tries again.
  *
@@ -47,6 +48,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 public final class Poller {
 
     private static final int BATCH = 256;
+
+    /**
+     * How many times in a row a read or write poller polls and finds nothing before it parks in the master
+     * ({@code -Dffmsockets.poller.spin=N}, 0 to 10,000; default 0). Each empty poll is an {@code epoll_wait} that
+     * returns at once and a yield to the threads ready to run: a little CPU spent while idle, against the master's
+     * wake-up (a platform thread's {@code epoll_wait} returning, then an unpark) when the next event comes soon.
+     * Off by default: it spends CPU that was not asked for.
+     */
+    static final int SPIN = Math.clamp(Integer.getInteger("ffmsockets.poller.spin", 0), 0, 10_000);
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(groupElement("errno")).withInvokeExactBehavior();
 
@@ -247,11 +257,14 @@ public final class Poller {
     private void pollAndYield() {
         MemorySegment capture = Arena.ofAuto().allocate(CAPTURE);
         MemorySegment events = Arena.ofAuto().allocate(Platform.EPOLL_EVENT, BATCH);
+        int idle = 0;
         for (;;) {
             int n = poll(capture, events, 0);
-            if (n > 0) {
+            if (n > 0 || n == 0 && idle < SPIN) {
+                idle = n > 0 ? 0 : idle + 1;
                 Thread.yield();
             } else if (n == 0) {
+                idle = 0;
                 try {
                     master.await(epfd, 0);
                 } catch (IOException e) {
