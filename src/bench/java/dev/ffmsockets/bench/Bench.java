@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -262,8 +261,7 @@ public final class Bench {
     /** The Java implementations measured on a workload. */
     static List<String> impls(Workload w, boolean quick) {
         List<String> all = switch (w.id()) {
-            case "W1" -> List.of(Conn.STREAM_IMPLS);
-            case "W2" -> Stream.concat(Stream.of(Conn.STREAM_IMPLS), Stream.of("safe-array-aligned")).toList();
+            case "W1", "W2" -> List.of(Conn.STREAM_IMPLS);
             case "W3" -> List.of(Dgram.IMPLS);
             case "W5" -> List.of("safe", "safe-spin", "java.net", "nio-selector");
             case "W9" -> AppRun.IMPLS;

@@ -103,7 +103,7 @@ abstract class Conn implements AutoCloseable {
         boolean unix = transport.equals("unix");
         return switch (impl) {
             case "c-style-native", "c-style-heap" -> new PosixListener(unix, impl.endsWith("heap"));
-            case "safe-array", "safe-array-aligned", "safe-heap-buffer", "safe-direct-buffer", "safe-segment", "safe-heap-segment" ->
+            case "safe-array", "safe-heap-buffer", "safe-direct-buffer", "safe-segment", "safe-heap-segment" ->
                     new SafeListener(unix, impl);
             case "java.net" -> {
                 if (unix) {
@@ -241,7 +241,6 @@ abstract class Conn implements AutoCloseable {
         private final Socket s;
         private final String kind;
         private final byte[] array;
-        private final int at; // where in array the bytes go: 0, or for safe-array-aligned the first byte on a page
         private final ByteBuffer buffer;
         private final MemorySegment segment;
 
@@ -249,13 +248,7 @@ abstract class Conn implements AutoCloseable {
             super(capacity);
             this.s = s;
             this.kind = kind;
-            if (kind.equals("safe-array-aligned")) {
-                array = new byte[HeapPlacement.HUGE];
-                at = HeapPlacement.pageOffset(array);
-            } else {
-                array = new byte[capacity];
-                at = 0;
-            }
+            array = new byte[capacity];
             buffer = kind.equals("safe-direct-buffer") ? pageBuffer(capacity) : ByteBuffer.allocate(capacity);
             segment = kind.equals("safe-heap-segment") ? MemorySegment.ofArray(new byte[capacity]) : pageSegment(capacity);
             if (s.family() != Family.UNIX) {
@@ -266,7 +259,7 @@ abstract class Conn implements AutoCloseable {
         @Override
         void send(int n) throws IOException {
             switch (kind) {
-                case "safe-array", "safe-array-aligned" -> s.sendAll(array, at, n);
+                case "safe-array" -> s.sendAll(array, 0, n);
                 case "safe-segment", "safe-heap-segment" -> s.sendAll(n == capacity ? segment : segment.asSlice(0, n));
                 default -> s.sendAll(buffer.clear().limit(n));
             }
@@ -280,7 +273,7 @@ abstract class Conn implements AutoCloseable {
         @Override
         int recvAt(int off, int n) throws IOException {
             return switch (kind) {
-                case "safe-array", "safe-array-aligned" -> s.recv(array, at + off, n);
+                case "safe-array" -> s.recv(array, off, n);
                 case "safe-segment", "safe-heap-segment" -> (int) s.recv(off == 0 && n == capacity ? segment : segment.asSlice(off, n));
                 default -> s.recv(buffer.limit(off + n).position(off));
             };
@@ -289,9 +282,6 @@ abstract class Conn implements AutoCloseable {
         @Override
         public void close() {
             s.close();
-            if (kind.equals("safe-array-aligned")) {
-                HeapPlacement.requireUnmoved(array, at);
-            }
         }
     }
 
