@@ -119,17 +119,34 @@ public final class Platform {
 
     /** The C library of this process: glibc, musl, or "an unknown C library". */
     private static String libc() {
-        if (Linker.nativeLinker().defaultLookup().find("gnu_get_libc_version").isPresent()) {
+        boolean glibc = Linker.nativeLinker().defaultLookup().find("gnu_get_libc_version").isPresent();
+        List<String> maps = List.of();
+        if (!glibc) {
+            try {
+                maps = Files.readAllLines(Path.of("/proc/self/maps"));
+            } catch (IOException | RuntimeException e) {
+                // no /proc: not Linux, or not one we can tell
+            }
+        }
+        return libc(glibc, maps);
+    }
+
+    /**
+     * Which C library a process has.
+     *
+     * @param gnuLibcVersion whether the symbol {@code gnu_get_libc_version} is found (glibc defines it)
+     * @param maps           the lines of the process's {@code /proc/self/maps}
+     * @return {@code "glibc"}, {@code "musl"} (its dynamic loader, {@code ld-musl-<arch>.so.1}, is mapped), or
+     *         {@code "an unknown C library"}
+     */
+    static String libc(boolean gnuLibcVersion, List<String> maps) {
+        if (gnuLibcVersion) {
             return "glibc";
         }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-                if (line.contains("/ld-musl-")) {
-                    return "musl";
-                }
+        for (String line : maps) {
+            if (line.contains("/ld-musl-")) {
+                return "musl";
             }
-        } catch (IOException | RuntimeException e) {
-            // no /proc: not Linux, or not one we can tell
         }
         return "an unknown C library";
     }
