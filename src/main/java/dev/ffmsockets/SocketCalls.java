@@ -153,7 +153,9 @@ abstract class SocketCalls extends SocketIo {
      * Sends a message: {@code sendmsg(2)} with {@code MSG_NOSIGNAL}, gathering the bytes of several buffers, to an
      * address or the connected peer, with control messages ({@link ControlMessage}: descriptors or sockets to
      * pass, credentials, the source address, a UDP segment size). The sockets passed cannot be closed under the
-     * call. Positions advance past what was sent.
+     * call. Positions advance past what was sent. On a stream socket it may send fewer bytes than offered, as
+     * {@code send} may (call again from where it stopped); heap memory goes through native memory, at most 64 KiB
+     * of it per call there. A datagram goes whole or not at all.
      *
      * @param srcs    the bytes, between each buffer's position and limit, in order; at most 1024
      * @param target  the destination, or {@code null} for the connected peer
@@ -222,7 +224,9 @@ abstract class SocketCalls extends SocketIo {
      * {@link MsgFlag#EOR}) and the control messages. Descriptors received are owned by the message: close it (a
      * try-with-resources) and every one not {@linkplain ReceivedFd#take taken} is closed. Control data that does
      * not fit in {@code controlSpace} is cut ({@link MsgFlag#CTRUNC}), and the kernel closes the descriptors it
-     * could not hand over. Positions advance past what arrived.
+     * could not hand over. Positions advance past what arrived. On a stream socket at most 64 KiB of heap memory
+     * is offered per call; with {@link MsgFlag#WAITALL} in blocking mode the calls go on until every buffer is
+     * full, each segment filled after what came before, not over it.
      *
      * @param dsts         where the bytes go, between each buffer's position and limit, in order; at most 1024
      * @param controlSpace bytes of room for control data: {@link ControlMessage#space} of each message expected,

@@ -25,7 +25,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * {@code sendmsg(2)} and {@code recvmsg(2)} over several buffers, with an address and control messages. Each
  * attempt builds its {@code msghdr}, {@code iovec}s and control data in a confined arena of its own, closed before
  * any wait: a message call holds no native memory while its thread waits. Heap buffers are copied through that
- * memory; direct buffers and native segments are handed to the kernel as they are.
+ * memory, on a stream socket at most {@link Frame#CHUNK} bytes of them per call (a stream call may move fewer bytes
+ * than offered, and a large heap buffer is not copied whole again for each short transfer); direct buffers and
+ * native segments are handed to the kernel as they are.
  *
  * <p>Descriptors received are owned from the moment {@code recvmsg} returns: they are wrapped in
  * {@link ReceivedFd}s before anything else can fail, and closed if anything does.
@@ -62,7 +64,7 @@ public final class Messages {
                     (f, fd) -> {
                         try (Arena a = Arena.ofConfined()) {
                             MemorySegment msg = a.allocate(msghdr.layout());
-                            iovecs(a, msg, bufs, true);
+                            iovecs(a, msg, bufs, true, heapRoom(d));
                             if (target != null) {
                                 MemorySegment name = a.allocate(f.addr.byteSize());
                                 msghdr.msg_name(msg, name);
@@ -78,7 +80,7 @@ public final class Messages {
                         }
                     });
             if (r > 0) {
-                advance(bufs, r);
+                advance(bufs.clone(), r); // a copy: the caller's segments stay as given
             }
             return r;
         } finally {
@@ -97,6 +99,9 @@ public final class Messages {
     public static Message receive(Descriptor d, Blocking b, Object[] bufs, int controlSpace, int flags)
             throws IOException {
         long room = length(bufs);
+        // what a later attempt of a MSG_WAITALL receive fills: a segment has no position to advance, so the
+        // segments here are cut past what arrived (the caller's array is left as it was)
+        Object[] rest = bufs.clone();
         boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
         d.begin("recvmsg");
         Message whole = null;
@@ -108,7 +113,7 @@ public final class Messages {
                         (f, fd) -> {
                             try (Arena a = Arena.ofConfined()) {
                                 MemorySegment msg = a.allocate(msghdr.layout());
-                                List<MemorySegment> copies = iovecs(a, msg, bufs, false);
+                                List<MemorySegment> copies = iovecs(a, msg, rest, false, heapRoom(d));
                                 MemorySegment name = a.allocate(f.addr.byteSize());
                                 msghdr.msg_name(msg, name);
                                 msghdr.msg_namelen(msg, (int) name.byteSize());
@@ -123,7 +128,7 @@ public final class Messages {
                                 }
                                 Message m = ControlCodec.decode(f, msg, name, control, n, d.family);
                                 try {
-                                    copyOut(bufs, copies, n);
+                                    copyOut(rest, copies, n);
                                 } catch (RuntimeException | Error e) {
                                     m.close();
                                     throw e;
@@ -142,7 +147,7 @@ public final class Messages {
                     m.close();
                     throw Errors.closed("recvmsg", d.detail(null)); // the dead socket's end of stream
                 }
-                advance(bufs, Math.min(r, room));
+                advance(rest, r);
                 whole = whole == null ? m : join(whole, m);
                 if (r == 0) {
                     break;
@@ -186,26 +191,39 @@ public final class Messages {
      *
      * @return for each buffer, the copy made of it, or {@code null} where the buffer itself is used
      */
-    private static List<MemorySegment> iovecs(Arena a, MemorySegment msg, Object[] bufs, boolean sending) {
+    private static List<MemorySegment> iovecs(Arena a, MemorySegment msg, Object[] bufs, boolean sending,
+                                              long heapRoom) {
         MemorySegment iov = a.allocate(iovec.layout(), Math.max(1, bufs.length));
         List<MemorySegment> copies = new ArrayList<>(bufs.length);
+        long heapLeft = heapRoom;
         for (int i = 0; i < bufs.length; i++) {
             MemorySegment s = segment(bufs[i], sending);
+            long len = s.byteSize();
             MemorySegment copy = null;
             if (!s.isNative()) {
-                copy = a.allocate(Math.max(1, s.byteSize()));
+                len = Math.min(len, heapLeft);
+                heapLeft -= len;
+                copy = a.allocate(Math.max(1, len));
                 if (sending) {
-                    MemorySegment.copy(s, 0, copy, 0, s.byteSize());
+                    MemorySegment.copy(s, 0, copy, 0, len);
                 }
             }
             copies.add(copy);
             MemorySegment e = iovec.asSlice(iov, i);
             iovec.iov_base(e, copy != null ? copy : s);
-            iovec.iov_len(e, s.byteSize());
+            iovec.iov_len(e, len);
+            if (len < s.byteSize()) {
+                break; // cut: no byte after it may go before the rest of it
+            }
         }
         msghdr.msg_iov(msg, iov);
-        msghdr.msg_iovlen(msg, bufs.length);
+        msghdr.msg_iovlen(msg, copies.size());
         return copies;
+    }
+
+    /** {@return the most heap bytes one call copies: a chunk on a stream socket, all of a message otherwise} */
+    private static long heapRoom(Descriptor d) {
+        return d.type == SocketType.STREAM ? Frame.CHUNK : Long.MAX_VALUE;
     }
 
     /** The bytes of a buffer as a segment: a {@code ByteBuffer}'s from position to limit. */
@@ -226,17 +244,21 @@ public final class Messages {
     /** Copies the {@code n} bytes received into heap buffers out of their copies. */
     private static void copyOut(Object[] bufs, List<MemorySegment> copies, long n) {
         long left = n;
-        for (int i = 0; i < bufs.length && left > 0; i++) {
+        for (int i = 0; i < copies.size() && left > 0; i++) {
             MemorySegment s = segment(bufs[i], false);
-            long k = Math.min(left, s.byteSize());
-            if (copies.get(i) != null && k > 0) {
-                MemorySegment.copy(copies.get(i), 0, s, 0, k);
+            MemorySegment copy = copies.get(i);
+            long k = Math.min(left, copy != null ? Math.min(copy.byteSize(), s.byteSize()) : s.byteSize());
+            if (copy != null && k > 0) {
+                MemorySegment.copy(copy, 0, s, 0, k);
             }
             left -= k;
         }
     }
 
-    /** Moves the positions of {@code ByteBuffer}s past {@code n} bytes, in order. */
+    /**
+     * Moves past {@code n} bytes, in order: a {@code ByteBuffer}'s position advances; a segment, which has none, is
+     * replaced in {@code bufs} by what is left of it.
+     */
     private static void advance(Object[] bufs, long n) {
         long left = n;
         for (int i = 0; i < bufs.length && left > 0; i++) {
@@ -245,7 +267,10 @@ public final class Messages {
                 bb.position(bb.position() + k);
                 left -= k;
             } else {
-                left -= Math.min(left, ((MemorySegment) bufs[i]).byteSize());
+                MemorySegment s = (MemorySegment) bufs[i];
+                long k = Math.min(left, s.byteSize());
+                bufs[i] = s.asSlice(k);
+                left -= k;
             }
         }
     }

@@ -3,12 +3,17 @@ package dev.ffmsockets.nio;
 import dev.ffmsockets.ErrnoException;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.LinuxSocketOptions;
+import dev.ffmsockets.Message;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
+import dev.ffmsockets.impl.Messages;
 
 import java.io.IOException;
-
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 
 import static dev.ffmsockets.posix.Posix.EAFNOSUPPORT;
 import static dev.ffmsockets.posix.Posix.EPOLLERR;
@@ -43,6 +48,49 @@ interface FfmChannel {
                 return Socket.open(Family.INET, type);
             }
             throw e;
+        }
+    }
+
+    /**
+     * What one gathering or scattering call hands the kernel: the buffers of {@code offset} to {@code offset +
+     * length} from the first with bytes remaining on, at most {@code IOV_MAX} (1024) of them, as {@code writev(2)}
+     * and {@code readv(2)} take.
+     *
+     * @param receiving whether bytes go into them: then none may be read-only
+     * @return the buffers, the first of them with bytes remaining; empty when none has any
+     * @throws IllegalArgumentException if {@code receiving} and one of them is read-only, as the JDK's channels say
+     */
+    static ByteBuffer[] batch(ByteBuffer[] bufs, int offset, int length, boolean receiving) {
+        Objects.checkFromIndexSize(offset, length, bufs.length);
+        int end = offset + length;
+        int i = offset;
+        while (i < end && !bufs[i].hasRemaining()) {
+            i++;
+        }
+        ByteBuffer[] batch = Arrays.copyOfRange(bufs, i, Math.min(end, i + Messages.IOV_MAX));
+        for (ByteBuffer b : batch) {
+            if (receiving && b.isReadOnly()) {
+                throw new IllegalArgumentException("Read-only buffer");
+            }
+        }
+        return batch;
+    }
+
+    /** One {@code send} from one buffer, one {@code sendmsg} gathering several: the bytes sent (0: it would wait). */
+    static long gather(Socket s, ByteBuffer[] bufs) throws IOException {
+        return bufs.length == 1 ? s.send(bufs[0]) : s.sendMsg(bufs, null, List.of());
+    }
+
+    /**
+     * One {@code recv} into one buffer, one {@code recvmsg} scattering over several: the bytes received, 0 when
+     * nothing came without waiting, -1 at the end of a stream.
+     */
+    static long scatter(Socket s, ByteBuffer[] bufs) throws IOException {
+        if (bufs.length == 1) {
+            return s.recv(bufs[0]);
+        }
+        try (Message m = s.recvMsg(bufs, 0)) {
+            return m == null ? 0 : m.length();
         }
     }
 

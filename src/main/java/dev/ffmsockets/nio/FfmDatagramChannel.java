@@ -4,6 +4,7 @@ import dev.ffmsockets.Family;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
+import dev.ffmsockets.impl.Messages;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -19,6 +20,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.spi.SelectorProvider;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 
@@ -227,15 +229,30 @@ public final class FfmDatagramChannel extends DatagramChannel implements FfmChan
         return !blocking && !isOpen() ? new AsynchronousCloseException() : e;
     }
 
+    /**
+     * One datagram scattered over the buffers: one {@code recvmsg(2)}, as the JDK's channel makes one {@code readv};
+     * what does not fit in all of them is discarded, as {@link #read(ByteBuffer)} discards what does not fit in one.
+     */
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        for (int i = offset; i < offset + length; i++) {
-            if (dsts[i].hasRemaining()) {
-                return read(dsts[i]); // one datagram: into the first buffer with room
-            }
+        ByteBuffer[] bufs = FfmChannel.batch(dsts, offset, length, true);
+        ensureOpen();
+        if (remote == null) {
+            throw new NotYetConnectedException();
         }
-        return 0;
+        if (bufs.length == 0) {
+            return 0; // no room: the datagram waiting stays queued
+        }
+        long n = -1;
+        boolean blocking = enter();
+        try {
+            n = FfmChannel.scatter(s, bufs);
+            return n;
+        } catch (IOException e) {
+            throw closedMeanwhile(blocking, e);
+        } finally {
+            leave(blocking, n >= 0);
+        }
     }
 
     @Override
@@ -248,25 +265,47 @@ public final class FfmDatagramChannel extends DatagramChannel implements FfmChan
         return send(src, remote);
     }
 
+    /**
+     * One datagram gathered from the buffers: one {@code sendmsg(2)}, as the JDK's channel makes one
+     * {@code writev}; from more than 1024 buffers (more than {@code IOV_MAX}) the bytes are first copied into one.
+     *
+     * @return the datagram's length, or 0 in non-blocking mode when it could not be sent without waiting
+     */
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
-        int total = 0;
-        for (int i = offset; i < offset + length; i++) {
-            total += srcs[i].remaining();
+        ensureOpen();
+        if (remote == null) {
+            throw new NotYetConnectedException();
         }
-        ByteBuffer one = ByteBuffer.allocate(total);
-        for (int i = offset; i < offset + length; i++) {
-            one.put(srcs[i].duplicate());
-        }
-        one.flip();
-        int n = write(one);
-        if (n > 0) {
-            for (int i = offset; i < offset + length; i++) {
-                srcs[i].position(srcs[i].limit());
+        ByteBuffer[] bufs = Arrays.copyOfRange(srcs, offset, offset + length);
+        if (bufs.length > Messages.IOV_MAX) {
+            long total = Messages.length(bufs);
+            if (total > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("a datagram of " + total + " bytes");
             }
+            ByteBuffer one = ByteBuffer.allocate((int) total);
+            for (ByteBuffer b : bufs) {
+                one.put(b.duplicate());
+            }
+            int n = write(one.flip());
+            if (n > 0) {
+                for (ByteBuffer b : bufs) {
+                    b.position(b.limit());
+                }
+            }
+            return n;
         }
-        return n;
+        long n = -1;
+        boolean blocking = enter();
+        try {
+            n = FfmChannel.gather(s, bufs);
+            return n;
+        } catch (IOException e) {
+            throw closedMeanwhile(blocking, e);
+        } finally {
+            leave(blocking, n >= 0);
+        }
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.ffmsockets.nio;
 
 import dev.ffmsockets.Family;
-import dev.ffmsockets.MsgFlag;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
@@ -257,37 +256,29 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         }
     }
 
+    /**
+     * One {@code recvmsg(2)} scattering over the buffers (one {@code recv} when only one has room), as the JDK's
+     * channel makes one {@code readv}: in blocking mode it waits until something arrives.
+     */
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
+        ByteBuffer[] bufs = FfmChannel.batch(dsts, offset, length, true);
         ensureConnected();
         if (inputShut) {
             return -1;
         }
-        long total = 0;
+        if (bufs.length == 0) {
+            return 0;
+        }
+        long n = 0;
         boolean blocking = enter();
         try {
-            for (int i = offset; i < offset + length; i++) {
-                ByteBuffer b = dsts[i];
-                if (!b.hasRemaining()) {
-                    continue;
-                }
-                int want = b.remaining();
-                // only the first receive may wait: later ones take what is already there
-                int n = total == 0 ? s.recv(b) : s.recv(b, MsgFlag.DONTWAIT);
-                if (n < 0) {
-                    return total == 0 ? -1 : total;
-                }
-                total += n;
-                if (n < want) {
-                    break;
-                }
-            }
-            return total;
+            n = FfmChannel.scatter(s, bufs);
+            return n;
         } catch (IOException e) {
             throw closedMeanwhile(blocking, e);
         } finally {
-            leave(blocking, total != 0);
+            leave(blocking, n != 0);
         }
     }
 
@@ -313,6 +304,12 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         }
     }
 
+    /**
+     * One {@code sendmsg(2)} gathering the buffers (one {@code send} when only one has bytes), as the JDK's channel
+     * makes one {@code writev}: the bytes of a header and a body leave in one call, not two, which with Nagle's
+     * algorithm on would hold the second back for the peer's acknowledgement. In blocking mode it returns when all
+     * are sent; in non-blocking mode after one call.
+     */
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
@@ -320,21 +317,11 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         long total = 0;
         boolean blocking = enter();
         try {
-            for (int i = offset; i < offset + length; i++) {
-                ByteBuffer b = srcs[i];
-                int want = b.remaining();
-                if (want == 0) {
-                    continue;
-                }
-                if (blocking) {
-                    s.sendAll(b);
-                    total += want;
-                } else {
-                    int n = s.send(b);
-                    total += n;
-                    if (n < want) {
-                        break;
-                    }
+            for (ByteBuffer[] bufs = FfmChannel.batch(srcs, offset, length, false); bufs.length > 0;
+                 bufs = FfmChannel.batch(srcs, offset, length, false)) {
+                total += FfmChannel.gather(s, bufs);
+                if (!blocking) {
+                    break;
                 }
             }
             return total;

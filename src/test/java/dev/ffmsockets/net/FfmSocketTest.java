@@ -341,11 +341,26 @@ class FfmSocketTest {
             // timeout, which must not cut it short
             byte[] data = new byte[16 << 20];
             new Random(7).nextBytes(data);
+            CompletableFuture<Thread> writer = new CompletableFuture<>();
             Future<?> writing = pool.submit(() -> {
+                writer.complete(Thread.currentThread());
                 s.getOutputStream().write(data);
                 return null;
             });
-            Thread.sleep(100); // lets the writer wait on full buffers for many read timeouts' worth
+            // the writer waits on full buffers (in the poller: nobody reads yet); it must go on waiting, not fail,
+            // for twenty read timeouts' worth and more
+            int fd = ((FfmSocket) s).socket().fd();
+            Thread t = writer.get();
+            while (!dev.ffmsockets.poller.Poller.isWaiting(t, fd)) {
+                assertFalse(writing.isDone(), "the write ended before it had to wait");
+                Thread.onSpinWait();
+            }
+            long parked = System.nanoTime();
+            while (System.nanoTime() - parked < 20_000_000L) {
+                assertFalse(writing.isDone(), "the write was cut short while it waited");
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            assertTrue(dev.ffmsockets.poller.Poller.isWaiting(t, fd), "still waiting for room");
             assertArrayEquals(data, peer.getInputStream().readNBytes(data.length));
             writing.get();
         }
