@@ -483,7 +483,7 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      * @throws IOException                   {@code ENOPROTOOPT}, {@code EPERM}, a closed socket, ...
      */
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        Options.set(d, option, value);
+        Options.set(d, java.util.Objects.requireNonNull(option, "option"), value);
     }
 
     /**
@@ -496,7 +496,7 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      * @throws IOException                   {@code ENOPROTOOPT}, a closed socket, ...
      */
     public <T> T getOption(SocketOption<T> option) throws IOException {
-        return Options.get(d, option);
+        return Options.get(d, java.util.Objects.requireNonNull(option, "option"));
     }
 
     /** {@return the options {@link #setOption} and {@link #getOption} accept on this socket} */

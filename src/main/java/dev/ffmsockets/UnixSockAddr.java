@@ -57,7 +57,7 @@ public record UnixSockAddr(byte[] sunPath) implements SockAddr {
      * @throws IllegalArgumentException if the path is empty, contains a NUL, or is longer than 108 bytes
      */
     public static UnixSockAddr of(Path path) {
-        return of(path.toString());
+        return of(java.util.Objects.requireNonNull(path, "path").toString());
     }
 
     /**
@@ -68,6 +68,7 @@ public record UnixSockAddr(byte[] sunPath) implements SockAddr {
      * @throws IllegalArgumentException if the path is empty, contains a NUL, or is longer than 108 bytes
      */
     public static UnixSockAddr of(String path) {
+        java.util.Objects.requireNonNull(path, "path");
         if (path.isEmpty()) {
             throw new IllegalArgumentException("empty Unix socket path: use UnixSockAddr.unnamed()");
         }
@@ -86,6 +87,7 @@ public record UnixSockAddr(byte[] sunPath) implements SockAddr {
      * @throws IllegalArgumentException if the name is longer than 107 bytes
      */
     public static UnixSockAddr abstractName(byte[] name) {
+        java.util.Objects.requireNonNull(name, "name");
         byte[] bytes = new byte[name.length + 1];
         System.arraycopy(name, 0, bytes, 1, name.length);
         return new UnixSockAddr(bytes);
@@ -98,7 +100,7 @@ public record UnixSockAddr(byte[] sunPath) implements SockAddr {
      * @return the address
      */
     public static UnixSockAddr abstractName(String name) {
-        return abstractName(name.getBytes(StandardCharsets.UTF_8));
+        return abstractName(java.util.Objects.requireNonNull(name, "name").getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -84,6 +84,11 @@ class AddressTest {
         refused("empty Unix socket path", () -> UnixSockAddr.of(""));
         refused("abstract name of 108 bytes is too long", () -> UnixSockAddr.abstractName(new byte[108]));
         assertEquals(108, UnixSockAddr.abstractName(new byte[107]).sunPath().length);
+        // null is named, not met as a helpful-NPE text about the library's insides
+        assertEquals("path", assertThrows(NullPointerException.class, () -> UnixSockAddr.of((String) null)).getMessage());
+        assertEquals("path", assertThrows(NullPointerException.class, () -> UnixSockAddr.of((java.nio.file.Path) null)).getMessage());
+        assertEquals("name", assertThrows(NullPointerException.class, () -> UnixSockAddr.abstractName((byte[]) null)).getMessage());
+        assertEquals("name", assertThrows(NullPointerException.class, () -> UnixSockAddr.abstractName((String) null)).getMessage());
     }
 
     @Test

@@ -103,6 +103,10 @@ class OptionsTest {
                     assertThrows(IllegalArgumentException.class, () -> tcp.setOption(StandardSocketOptions.IP_TOS, 256)).getMessage());
             assertEquals("TCP_NODELAY takes a Boolean, not null",
                     assertThrows(IllegalArgumentException.class, () -> tcp.setOption(StandardSocketOptions.TCP_NODELAY, null)).getMessage());
+            assertEquals("SO_RCVBUF takes an Integer, not null",
+                    assertThrows(IllegalArgumentException.class, () -> tcp.setOption(StandardSocketOptions.SO_RCVBUF, null)).getMessage());
+            assertEquals("option", assertThrows(NullPointerException.class, () -> tcp.setOption(null, 1)).getMessage());
+            assertEquals("option", assertThrows(NullPointerException.class, () -> tcp.getOption(null)).getMessage());
             assertEquals(false, tcp.getOption(StandardSocketOptions.TCP_NODELAY), "nothing was set by the refused calls");
         }
         try (Socket v6 = Socket.open(Family.INET6, SocketType.STREAM)) {

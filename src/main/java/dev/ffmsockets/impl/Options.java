@@ -241,8 +241,9 @@ public final class Options {
             throw new UnsupportedOperationException(option.name() + " can only be read");
         }
         if (value == null || !option.type().isInstance(value)) {
-            throw new IllegalArgumentException(option.name() + " takes a " + option.type().getSimpleName()
-                    + ", not " + (value == null ? "null" : value.getClass().getSimpleName()));
+            String type = option.type().getSimpleName();
+            throw new IllegalArgumentException(option.name() + " takes " + ("AEIOU".indexOf(type.charAt(0)) >= 0 ? "an " : "a ")
+                    + type + ", not " + (value == null ? "null" : value.getClass().getSimpleName()));
         }
         d.begin("setsockopt");
         Frame f = Frame.acquire();
