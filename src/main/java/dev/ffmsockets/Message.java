@@ -49,6 +49,10 @@ public record Message(long length, SockAddr sender, Set<MsgFlag> flags, List<Con
     /** Closes every received descriptor that was not taken. Idempotent. */
     @Override
     public void close() {
-        descriptors().forEach(ReceivedFd::close);
+        for (ControlMessage c : control) {
+            if (c instanceof ControlMessage.ReceivedRights r) {
+                r.fds().forEach(ReceivedFd::close);
+            }
+        }
     }
 }

@@ -32,6 +32,10 @@ public enum MsgFlag {
     /** {@code MSG_ERRQUEUE}: receive from the socket's error queue. */
     ERRQUEUE(MSG_ERRQUEUE);
 
+    private static final MsgFlag[] VALUES = values();
+    /** Every flag's bit, or'ed: a value with none of them is the empty set, without a set made. */
+    private static final int ALL = bits(VALUES);
+
     private final int value;
 
     MsgFlag(int value) {
@@ -61,15 +65,18 @@ public enum MsgFlag {
      * The flags of a C value.
      *
      * @param bits a {@code msg_flags} value
-     * @return the flags among this enum's that it has
+     * @return the flags among this enum's that it has, a set that cannot be modified
      */
     public static Set<MsgFlag> of(int bits) {
+        if ((bits & ALL) == 0) {
+            return Set.of();
+        }
         Set<MsgFlag> s = EnumSet.noneOf(MsgFlag.class);
-        for (MsgFlag f : values()) {
+        for (MsgFlag f : VALUES) {
             if ((bits & f.value) != 0) {
                 s.add(f);
             }
         }
-        return s;
+        return java.util.Collections.unmodifiableSet(s);
     }
 }

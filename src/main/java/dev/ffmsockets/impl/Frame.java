@@ -4,6 +4,8 @@ import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.poller.Pool;
+import dev.ffmsockets.raw.iovec;
+import dev.ffmsockets.raw.msghdr;
 import dev.ffmsockets.raw.sockaddr_storage;
 
 import java.lang.foreign.Arena;
@@ -17,7 +19,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The native memory of one system call: where errno is captured, an address to send to and one received, an
- * option value, a {@code pollfd}, and a buffer through which heap memory is sent and received.
+ * option value, a {@code pollfd}, the {@code msghdr}, {@code iovec}s and control data of a message of a few
+ * buffers, and a buffer through which heap memory is sent and received.
  *
  * <p>A frame is held only around a system call and never across a wait: a virtual thread takes one from a small
  * shared pool and gives it back before it parks, so ten thousand virtual threads waiting in {@code recv} hold
@@ -36,6 +39,10 @@ public final class Frame {
     /** Heap memory goes through the buffer in chunks of at most this (a datagram whole). */
     public static final int CHUNK = 64 * 1024;
     private static final long STORAGE = sockaddr_storage.sizeof();
+    /** The {@code iovec}s of a message call that the frame holds; a call with more takes memory of its own. */
+    static final int IOVS = 16;
+    /** The control data of a message call that the frame holds (a few descriptors, credentials, ...). */
+    static final int CONTROL = 512;
 
     private static final ThreadLocal<Frame> PLATFORM = ThreadLocal.withInitial(() -> new Frame(false));
     private static final Pool<Frame> POOL = new Pool<>(() -> new Frame(true));
@@ -49,6 +56,8 @@ public final class Frame {
     final MemorySegment option;
     final MemorySegment optionLen;
     final MemorySegment pollfd;
+    /** A {@code msghdr}, {@link #IOVS} {@code iovec}s and {@link #CONTROL} bytes of control data. */
+    final MemorySegment msg, iov, control;
     private final MemorySegment decodedBytes;
     private final boolean pooled;
 
@@ -71,7 +80,12 @@ public final class Frame {
         this.owner = pooled ? null : Thread.currentThread();
         // one block cut in pieces: one allocation, close together in memory
         long small = CAPTURE.byteSize() + 4 + 4 + dev.ffmsockets.raw.pollfd.sizeof();
-        MemorySegment block = Arena.ofAuto().allocate(3 * STORAGE + 64 + small, 16);
+        long message = (CONTROL + IOVS * iovec.sizeof() + msghdr.sizeof() + 15) & ~15L;
+        MemorySegment block = Arena.ofAuto().allocate(message + 3 * STORAGE + 64 + small, 16);
+        control = block.asSlice(0, CONTROL);
+        iov = block.asSlice(CONTROL, IOVS * iovec.sizeof());
+        msg = block.asSlice(CONTROL + IOVS * iovec.sizeof(), msghdr.sizeof());
+        block = block.asSlice(message);
         addr = block.asSlice(0, STORAGE);
         target = block.asSlice(STORAGE, STORAGE);
         decodedBytes = block.asSlice(2 * STORAGE, STORAGE);

@@ -20,14 +20,16 @@ import java.util.List;
 
 import static dev.ffmsockets.posix.Posix.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * {@code sendmsg(2)} and {@code recvmsg(2)} over several buffers, with an address and control messages. Each
- * attempt builds its {@code msghdr}, {@code iovec}s and control data in a confined arena of its own, closed before
- * any wait: a message call holds no native memory while its thread waits. Heap buffers are copied through that
- * memory, on a stream socket at most {@link Frame#CHUNK} bytes of them per call (a stream call may move fewer bytes
- * than offered, and a large heap buffer is not copied whole again for each short transfer); direct buffers and
- * native segments are handed to the kernel as they are.
+ * attempt builds its {@code msghdr}, {@code iovec}s, address and control data in its {@link Frame} (or, for more
+ * than {@link Frame#IOVS} buffers or {@link Frame#CONTROL} bytes of control data, in a confined arena closed before
+ * any wait): a message call holds no native memory while its thread waits. Heap buffers are copied through the
+ * frame's buffer, on a stream socket at most {@link Frame#CHUNK} bytes of them per call (a stream call may move
+ * fewer bytes than offered, and a large heap buffer is not copied whole again for each short transfer); direct
+ * buffers and native segments are handed to the kernel as they are.
  *
  * <p>Descriptors received are owned from the moment {@code recvmsg} returns: they are wrapped in
  * {@link ReceivedFd}s before anything else can fail, and closed if anything does.
@@ -62,18 +64,16 @@ public final class Messages {
         try {
             long r = Io.run(d, b, "sendmsg", target, POLLOUT, b.deadline(), true, (flags & MSG_DONTWAIT) != 0,
                     (f, fd) -> {
-                        try (Arena a = Arena.ofConfined()) {
-                            MemorySegment msg = a.allocate(msghdr.layout());
-                            iovecs(a, msg, bufs, true, heapRoom(d));
+                        try (Room mem = new Room(f, bufs.length, space)) {
+                            MemorySegment msg = mem.msg;
+                            iovecs(f, msg, mem.iov, bufs, true, heapRoom(d));
                             if (target != null) {
-                                MemorySegment name = a.allocate(f.addr.byteSize());
-                                msghdr.msg_name(msg, name);
-                                msghdr.msg_namelen(msg, Addresses.encode(target, name));
+                                msghdr.msg_namelen(msg, f.encode(target));
+                                msghdr.msg_name(msg, f.target);
                             }
                             if (space > 0) {
-                                MemorySegment c = a.allocate(space, 8);
-                                ControlCodec.encode(control, held, c);
-                                msghdr.msg_control(msg, c);
+                                ControlCodec.encode(control, held, mem.control);
+                                msghdr.msg_control(msg, mem.control);
                                 msghdr.msg_controllen(msg, space);
                             }
                             return Kernel.sendmsg(f.capture, fd, msg, flags | MSG_NOSIGNAL);
@@ -111,13 +111,13 @@ public final class Messages {
                 Message[] got = new Message[1];
                 long r = Io.run(d, b, "recvmsg", null, POLLIN, deadline, true, (flags & MSG_DONTWAIT) != 0,
                         (f, fd) -> {
-                            try (Arena a = Arena.ofConfined()) {
-                                MemorySegment msg = a.allocate(msghdr.layout());
-                                List<MemorySegment> copies = iovecs(a, msg, rest, false, heapRoom(d));
-                                MemorySegment name = a.allocate(f.addr.byteSize());
+                            try (Room mem = new Room(f, rest.length, controlSpace)) {
+                                MemorySegment msg = mem.msg;
+                                List<MemorySegment> copies = iovecs(f, msg, mem.iov, rest, false, heapRoom(d));
+                                MemorySegment name = f.addr;
                                 msghdr.msg_name(msg, name);
                                 msghdr.msg_namelen(msg, (int) name.byteSize());
-                                MemorySegment control = controlSpace > 0 ? a.allocate(controlSpace, 8) : null;
+                                MemorySegment control = controlSpace > 0 ? mem.control : null;
                                 if (control != null) {
                                     msghdr.msg_control(msg, control);
                                     msghdr.msg_controllen(msg, controlSpace);
@@ -186,16 +186,56 @@ public final class Messages {
     }
 
     /**
-     * Points the message at the buffers: an {@code iovec} each; heap memory through a copy in {@code a} (filled
-     * now when sending).
+     * The memory of one attempt: the frame's, or when the message does not fit there, a confined arena's, closed
+     * with the attempt. The {@code msghdr} is zeroed.
+     */
+    private static final class Room implements AutoCloseable {
+        final Arena arena;
+        final MemorySegment msg, iov, control;
+
+        Room(Frame f, int buffers, long controlSpace) {
+            if (buffers <= Frame.IOVS && controlSpace <= Frame.CONTROL) {
+                arena = null;
+                msg = f.msg;
+                iov = f.iov;
+                control = f.control.asSlice(0, controlSpace);
+                for (long at = 0; at < msg.byteSize(); at += Long.BYTES) {
+                    msg.set(JAVA_LONG, at, 0L); // a msghdr is 7 words: cheaper than fill, which is not inlined
+                }
+            } else {
+                arena = Arena.ofConfined();
+                msg = arena.allocate(msghdr.layout());
+                iov = arena.allocate(iovec.layout(), Math.max(1, buffers));
+                control = arena.allocate(Math.max(1, controlSpace), 8).asSlice(0, controlSpace);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (arena != null) {
+                arena.close();
+            }
+        }
+    }
+
+    /**
+     * Points the message at the buffers: an {@code iovec} each in {@code iov}; heap memory through a copy in the
+     * frame's buffer (filled now when sending), at most {@code heapRoom} bytes of it.
      *
      * @return for each buffer, the copy made of it, or {@code null} where the buffer itself is used
      */
-    private static List<MemorySegment> iovecs(Arena a, MemorySegment msg, Object[] bufs, boolean sending,
-                                              long heapRoom) {
-        MemorySegment iov = a.allocate(iovec.layout(), Math.max(1, bufs.length));
+    private static List<MemorySegment> iovecs(Frame f, MemorySegment msg, MemorySegment iov, Object[] bufs,
+                                              boolean sending, long heapRoom) {
         List<MemorySegment> copies = new ArrayList<>(bufs.length);
-        long heapLeft = heapRoom;
+        long heapLeft = heapRoom, heapBytes = 0;
+        for (Object b : bufs) {
+            MemorySegment s = segment(b, sending);
+            if (!s.isNative()) {
+                heapBytes += Math.min(s.byteSize(), heapLeft - heapBytes);
+            }
+        }
+        MemorySegment heap = heapBytes > 0 ? f.buffer(heapBytes) : null;
+        long heapAt = 0;
         for (int i = 0; i < bufs.length; i++) {
             MemorySegment s = segment(bufs[i], sending);
             long len = s.byteSize();
@@ -203,7 +243,8 @@ public final class Messages {
             if (!s.isNative()) {
                 len = Math.min(len, heapLeft);
                 heapLeft -= len;
-                copy = a.allocate(Math.max(1, len));
+                copy = heap == null ? MemorySegment.NULL : heap.asSlice(heapAt, len);
+                heapAt += len;
                 if (sending) {
                     MemorySegment.copy(s, 0, copy, 0, len);
                 }
