@@ -69,11 +69,23 @@ interface FfmChannel {
         }
         ByteBuffer[] batch = Arrays.copyOfRange(bufs, i, Math.min(end, i + Messages.IOV_MAX));
         for (ByteBuffer b : batch) {
-            if (receiving && b.isReadOnly()) {
-                throw new IllegalArgumentException("Read-only buffer");
+            if (receiving) {
+                writable(b);
             }
         }
         return batch;
+    }
+
+    /**
+     * Refuses a read-only buffer to read into, as the JDK's channels do.
+     *
+     * @throws IllegalArgumentException if it is read-only
+     */
+    static ByteBuffer writable(ByteBuffer b) {
+        if (b.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+        return b;
     }
 
     /** One {@code send} from one buffer, one {@code sendmsg} gathering several: the bytes sent (0: it would wait). */

@@ -150,11 +150,8 @@ public final class FfmDatagramChannel extends DatagramChannel implements FfmChan
     /** The sender's address, or {@code null} in non-blocking mode when no datagram is there. */
     @Override
     public SocketAddress receive(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
+        FfmChannel.writable(Objects.requireNonNull(dst, "dst"));
         ensureOpen();
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("Read-only buffer");
-        }
         Socket.Received r = null;
         boolean blocking = enter();
         try {
@@ -193,7 +190,7 @@ public final class FfmDatagramChannel extends DatagramChannel implements FfmChan
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
+        FfmChannel.writable(Objects.requireNonNull(dst, "dst"));
         ensureOpen();
         if (remote == null) {
             throw new NotYetConnectedException();

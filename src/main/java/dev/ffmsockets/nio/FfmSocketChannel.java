@@ -12,6 +12,7 @@ import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NoConnectionPendingException;
@@ -228,6 +229,14 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         return this;
     }
 
+    /** As the JDK's channel: after {@link #shutdownOutput} a write fails with {@code AsynchronousCloseException}. */
+    private void ensureWritable() throws ClosedChannelException {
+        ensureConnected();
+        if (outputShut) {
+            throw new AsynchronousCloseException();
+        }
+    }
+
     private void ensureConnected() throws ClosedChannelException {
         ensureOpen();
         if (!connected) {
@@ -239,7 +248,7 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
+        FfmChannel.writable(Objects.requireNonNull(dst, "dst"));
         ensureConnected();
         if (inputShut) {
             return -1;
@@ -285,7 +294,7 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
     @Override
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
-        ensureConnected();
+        ensureWritable();
         int n = 0;
         boolean blocking = enter();
         try {
@@ -313,7 +322,7 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
-        ensureConnected();
+        ensureWritable();
         long total = 0;
         boolean blocking = enter();
         try {

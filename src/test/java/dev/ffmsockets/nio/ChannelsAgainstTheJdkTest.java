@@ -381,6 +381,43 @@ class ChannelsAgainstTheJdkTest {
                 }
             });
         }
+        // misuse of reads and writes, in both modes: a write after shutdownOutput (one buffer and gathering), a
+        // read-only buffer to read into (one and scattering, stream and datagram)
+        for (boolean blocking : new boolean[] {true, false}) {
+            for (int k = 0; k < 4; k++) {
+                int which = k;
+                SCENARIOS.add((p, dir) -> {
+                    SocketChannel[] c = pair(p, dir, false);
+                    try (SocketChannel a = c[0]; SocketChannel b = c[1]) {
+                        a.configureBlocking(blocking);
+                        ByteBuffer ro = ByteBuffer.allocate(4).asReadOnlyBuffer();
+                        switch (which) {
+                            case 0 -> {
+                                a.shutdownOutput();
+                                return a.write(ByteBuffer.allocate(1));
+                            }
+                            case 1 -> {
+                                a.shutdownOutput();
+                                return a.write(new ByteBuffer[] {ByteBuffer.allocate(1), ByteBuffer.allocate(1)});
+                            }
+                            case 2 -> {
+                                return a.read(ro);
+                            }
+                            default -> {
+                                return a.read(new ByteBuffer[] {ByteBuffer.allocate(4), ro});
+                            }
+                        }
+                    }
+                });
+            }
+            SCENARIOS.add((p, dir) -> {
+                try (var a = p.openDatagramChannel(); var b = p.openDatagramChannel()) {
+                    a.bind(loopback()).configureBlocking(blocking);
+                    a.connect(b.bind(loopback()).getLocalAddress());
+                    return a.read(ByteBuffer.allocate(4).asReadOnlyBuffer());
+                }
+            });
+        }
         SCENARIOS.add((p, dir) -> {
             try (var a = p.openDatagramChannel()) {
                 return a.read(ByteBuffer.allocate(1));
