@@ -2,10 +2,13 @@ package dev.ffmsockets.nio;
 
 import dev.ffmsockets.ErrnoException;
 import dev.ffmsockets.Family;
+import dev.ffmsockets.InetSockAddr;
 import dev.ffmsockets.LinuxSocketOptions;
 import dev.ffmsockets.Message;
+import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
+import dev.ffmsockets.UnixSockAddr;
 import dev.ffmsockets.impl.Messages;
 
 import java.io.IOException;
@@ -103,6 +106,19 @@ interface FfmChannel {
         }
         try (Message m = s.recvMsg(bufs, 0)) {
             return m == null ? 0 : m.length();
+        }
+    }
+
+    /**
+     * Whether the kernel has given the socket a local address (an Internet port, an AF_UNIX name): what a channel
+     * made over a socket of the library reports as bound.
+     */
+    static boolean isBound(Socket s) {
+        try {
+            SockAddr a = s.localAddress();
+            return a instanceof InetSockAddr i ? i.port() != 0 : !(a instanceof UnixSockAddr u && u.isUnnamed());
+        } catch (IOException closed) {
+            return false;
         }
     }
 

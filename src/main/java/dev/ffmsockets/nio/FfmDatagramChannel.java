@@ -47,7 +47,7 @@ public final class FfmDatagramChannel extends DatagramChannel implements FfmChan
     private FfmDatagramChannel(Socket s) {
         super(FfmSelectorProvider.provider());
         this.s = s;
-        this.bound = true;
+        this.bound = FfmChannel.isBound(s);
         try {
             this.remote = ChannelAddresses.toJava(s.remoteAddress());
         } catch (IOException notConnected) {

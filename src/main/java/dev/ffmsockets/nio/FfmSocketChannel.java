@@ -39,19 +39,19 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
     private volatile FfmSocket adaptor;
 
     FfmSocketChannel(SelectorProvider provider, Family family) throws IOException {
-        this(provider, FfmChannel.open(family, SocketType.STREAM), false);
+        this(provider, FfmChannel.open(family, SocketType.STREAM), false, false);
     }
 
-    private FfmSocketChannel(SelectorProvider provider, Socket s, boolean connected) {
+    private FfmSocketChannel(SelectorProvider provider, Socket s, boolean connected, boolean bound) {
         super(provider);
         this.s = s;
         this.connected = connected;
-        this.bound = connected;
+        this.bound = connected || bound;
     }
 
 
     static FfmSocketChannel accepted(SelectorProvider provider, Socket s) {
-        return new FfmSocketChannel(provider, s, true);
+        return new FfmSocketChannel(provider, s, true, true);
     }
 
     /**
@@ -73,7 +73,8 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         } catch (IOException e) {
             connected = false;
         }
-        FfmSocketChannel c = new FfmSocketChannel(FfmSelectorProvider.provider(), socket, connected);
+        FfmSocketChannel c = new FfmSocketChannel(FfmSelectorProvider.provider(), socket, connected,
+                FfmChannel.isBound(socket));
         try {
             socket.setBlocking(true);
         } catch (IOException e) {
@@ -371,7 +372,7 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
         ensureOpen();
-        return ChannelAddresses.toJava(s.localAddress());
+        return bound ? ChannelAddresses.toJava(s.localAddress()) : null; // as the JDK's: null until bound
     }
 
     @Override

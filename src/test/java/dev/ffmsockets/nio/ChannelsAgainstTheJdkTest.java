@@ -381,6 +381,13 @@ class ChannelsAgainstTheJdkTest {
                 }
             });
         }
+        // the local address of a channel not yet bound is null, for every kind of channel
+        SCENARIOS.add((p, dir) -> {
+            try (var a = p.openSocketChannel(); var b = p.openSocketChannel(StandardProtocolFamily.UNIX);
+                 var c = p.openDatagramChannel(); var d = p.openServerSocketChannel()) {
+                return a.getLocalAddress() + " " + b.getLocalAddress() + " " + c.getLocalAddress() + " " + d.getLocalAddress();
+            }
+        });
         // misuse of reads and writes, in both modes: a write after shutdownOutput (one buffer and gathering), a
         // read-only buffer to read into (one and scattering, stream and datagram)
         for (boolean blocking : new boolean[] {true, false}) {

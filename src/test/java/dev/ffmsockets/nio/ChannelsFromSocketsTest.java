@@ -4,6 +4,7 @@ import dev.ffmsockets.ControlMessage;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.InetSockAddr;
 import dev.ffmsockets.Message;
+import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
 import dev.ffmsockets.testing.NoDescriptorLeaks;
@@ -74,6 +75,23 @@ class ChannelsFromSocketsTest {
                 assertEquals(((InetSockAddr) sender.localAddress()).port(), from.getPort());
                 assertEquals("over the passed socket", new String(in.array(), 0, in.position()));
             }
+        }
+    }
+    /** A channel over a socket of the library is bound when the socket is, whatever made it so, and not before. */
+    @Test
+    void aChannelOverASocketIsBoundWhenTheSocketIs() throws Exception {
+        Socket boundTcp = Socket.open(Family.INET, SocketType.STREAM), freshTcp = Socket.open(Family.INET, SocketType.STREAM);
+        Socket boundUdp = Socket.open(Family.INET, SocketType.DGRAM), freshUdp = Socket.open(Family.INET, SocketType.DGRAM);
+        boundTcp.bind(InetSockAddr.loopback(0));
+        boundUdp.bind(InetSockAddr.loopback(0));
+        SockAddr tcpAt = boundTcp.localAddress(), udpAt = boundUdp.localAddress();
+        try (SocketChannel a = FfmSocketChannel.of(boundTcp); SocketChannel b = FfmSocketChannel.of(freshTcp);
+             DatagramChannel c = FfmDatagramChannel.of(boundUdp); DatagramChannel d = FfmDatagramChannel.of(freshUdp)) {
+            assertEquals(((InetSockAddr) tcpAt).port(), ((InetSocketAddress) a.getLocalAddress()).getPort());
+            assertEquals(((InetSockAddr) udpAt).port(), ((InetSocketAddress) c.getLocalAddress()).getPort());
+            assertNull(b.getLocalAddress(), "not bound");
+            assertNull(d.getLocalAddress(), "not bound");
+            assertThrows(java.nio.channels.AlreadyBoundException.class, () -> a.bind(null));
         }
     }
 }
