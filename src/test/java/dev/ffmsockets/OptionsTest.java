@@ -106,6 +106,12 @@ class OptionsTest {
             assertEquals("SO_RCVBUF takes an Integer, not null",
                     assertThrows(IllegalArgumentException.class, () -> tcp.setOption(StandardSocketOptions.SO_RCVBUF, null)).getMessage());
             assertEquals("option", assertThrows(NullPointerException.class, () -> tcp.setOption(null, 1)).getMessage());
+            // the JDK's key and the library's set the same kernel option
+            tcp.setOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPIDLE", Integer.class), 77);
+            assertEquals(77, tcp.getOption(LinuxSocketOptions.TCP_KEEPIDLE));
+            tcp.setOption(LinuxSocketOptions.TCP_KEEPCNT, 9);
+            assertEquals(9, tcp.getOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPCOUNT", Integer.class)));
+            assertTrue(tcp.supportedOptions().contains(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPINTERVAL", Integer.class)));
             assertEquals("option", assertThrows(NullPointerException.class, () -> tcp.getOption(null)).getMessage());
             assertEquals(false, tcp.getOption(StandardSocketOptions.TCP_NODELAY), "nothing was set by the refused calls");
         }

@@ -193,7 +193,7 @@ public final class Options {
     private static final Codec<Integer> NON_NEGATIVE = ints(0, Integer.MAX_VALUE);
     private static final Codec<Integer> BYTE = ints(0, 255);
 
-    private static final Map<SocketOption<?>, Spec<?>> SPECS = Map.ofEntries(
+    private static final Map<SocketOption<?>, Spec<?>> SPECS = withJdkKeys(Map.ofEntries(
             Map.entry(StandardSocketOptions.SO_BROADCAST, rw(Applies.UDP, SOL_SOCKET, SO_BROADCAST, BOOL)),
             Map.entry(StandardSocketOptions.SO_KEEPALIVE, rw(Applies.ANY, SOL_SOCKET, SO_KEEPALIVE, BOOL)),
             Map.entry(StandardSocketOptions.SO_SNDBUF, rw(Applies.ANY, SOL_SOCKET, SO_SNDBUF, POSITIVE)),
@@ -226,7 +226,32 @@ public final class Options {
             Map.entry(LinuxSocketOptions.SO_TIMESTAMPNS, rw(Applies.ANY, SOL_SOCKET, SO_TIMESTAMPNS, BOOL)),
             Map.entry(LinuxSocketOptions.IP_PKTINFO, ip(Applies.UDP, IP_PKTINFO, IPV6_RECVPKTINFO, BOOL)),
             Map.entry(LinuxSocketOptions.UDP_SEGMENT, rw(Applies.UDP, SOL_UDP, UDP_SEGMENT, ints(0, 0xFFFF))),
-            Map.entry(LinuxSocketOptions.UDP_GRO, rw(Applies.UDP, SOL_UDP, UDP_GRO, BOOL)));
+            Map.entry(LinuxSocketOptions.UDP_GRO, rw(Applies.UDP, SOL_UDP, UDP_GRO, BOOL))));
+
+    /**
+     * The JDK's own keys ({@code jdk.net.ExtendedSocketOptions}) for the options the library has under its names,
+     * which software written for the JDK's sockets sets (Netty's {@code NioChannelOption}, drivers' keepalive
+     * settings): the same spec under both keys, so that either works on every socket, channel and adapter. Read by
+     * reflection, so that the module needs {@code jdk.net} only where it is present.
+     */
+    private static Map<SocketOption<?>, Spec<?>> withJdkKeys(Map<SocketOption<?>, Spec<?>> specs) {
+        Map<SocketOption<?>, Spec<?>> all = new java.util.HashMap<>(specs);
+        Map<String, SocketOption<?>> same = Map.of("TCP_KEEPIDLE", LinuxSocketOptions.TCP_KEEPIDLE,
+                "TCP_KEEPINTERVAL", LinuxSocketOptions.TCP_KEEPINTVL, "TCP_KEEPCOUNT", LinuxSocketOptions.TCP_KEEPCNT,
+                "TCP_QUICKACK", LinuxSocketOptions.TCP_QUICKACK);
+        try {
+            Class<?> jdk = Class.forName("jdk.net.ExtendedSocketOptions");
+            for (Map.Entry<String, SocketOption<?>> e : same.entrySet()) {
+                SocketOption<?> key = (SocketOption<?>) jdk.getField(e.getKey()).get(null);
+                if (key.type() == e.getValue().type()) {
+                    all.put(key, specs.get(e.getValue()));
+                }
+            }
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException absent) {
+            // a runtime without jdk.net: the library's own keys only
+        }
+        return Map.copyOf(all);
+    }
 
     /**
      * Sets an option: {@code setsockopt(2)}. The value is checked before the call.

@@ -388,6 +388,22 @@ class ChannelsAgainstTheJdkTest {
                 return a.getLocalAddress() + " " + b.getLocalAddress() + " " + c.getLocalAddress() + " " + d.getLocalAddress();
             }
         });
+        // the JDK's extended keys (jdk.net.ExtendedSocketOptions), which software written for its sockets sets
+        SCENARIOS.add((p, dir) -> {
+            try (var a = p.openSocketChannel()) {
+                a.setOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPIDLE", Integer.class), 41);
+                a.setOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPINTERVAL", Integer.class), 7);
+                a.setOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPCOUNT", Integer.class), 5);
+                a.setOption(dev.ffmsockets.testing.JdkOptions.of("TCP_QUICKACK", Boolean.class), true);
+                return a.getOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPIDLE", Integer.class)) + " "
+                        + a.getOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPINTERVAL", Integer.class)) + " "
+                        + a.getOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPCOUNT", Integer.class)) + " "
+                        + a.getOption(dev.ffmsockets.testing.JdkOptions.of("TCP_QUICKACK", Boolean.class)) + " "
+                        + a.supportedOptions().containsAll(List.of(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPIDLE", Integer.class),
+                        dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPINTERVAL", Integer.class), dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPCOUNT", Integer.class),
+                        dev.ffmsockets.testing.JdkOptions.of("TCP_QUICKACK", Boolean.class)));
+            }
+        });
         // misuse of reads and writes, in both modes: a write after shutdownOutput (one buffer and gathering), a
         // read-only buffer to read into (one and scattering, stream and datagram)
         for (boolean blocking : new boolean[] {true, false}) {
