@@ -38,6 +38,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
     /** Guarded by lock for writes. */
     private volatile dev.ffmsockets.Socket socket;
     private volatile boolean closed;
+    private volatile SockAddr localAtClose;
     private volatile int soTimeout;
     private volatile Boolean reuseAddress;
     private volatile Integer receiveBuffer;
@@ -163,6 +164,9 @@ public class FfmServerSocket extends java.net.ServerSocket {
     public void close() {
         dev.ffmsockets.Socket s;
         synchronized (lock) {
+            if (!closed) {
+                localAtClose = local();
+            }
             closed = true;
             s = socket;
         }
@@ -192,15 +196,17 @@ public class FfmServerSocket extends java.net.ServerSocket {
         return closed;
     }
 
+    /** The socket's address; once closed, what it was then, which java.net.ServerSocket keeps reporting. */
     private SockAddr local() {
+        SockAddr known = localAtClose;
         dev.ffmsockets.Socket s = socket;
-        if (s == null || closed) {
-            return null;
+        if (closed || s == null) {
+            return known;
         }
         try {
             return s.localAddress();
         } catch (IOException e) {
-            return null;
+            return known;
         }
     }
 

@@ -60,6 +60,8 @@ public class FfmSocket extends LegacyOptionsSocket {
     /** Guarded by lock for writes; {@code null} until the socket is bound or connected. */
     private volatile dev.ffmsockets.Socket socket;
     private volatile boolean closed, bound, connected, inputShut, outputShut;
+    /** The names the socket had when it was closed: java.net.Socket keeps reporting them (its port, its peer). */
+    private volatile SockAddr localAtClose, remoteAtClose;
     /** The read timeout in milliseconds, 0 for none. */
     private volatile int soTimeout;
     /** Options set before there was a socket, and legacy TCP/IP ones ignored on AF_UNIX; guarded by lock. */
@@ -291,8 +293,12 @@ public class FfmSocket extends LegacyOptionsSocket {
     public void close() {
         dev.ffmsockets.Socket s;
         synchronized (lock) {
-            closed = true;
             s = socket;
+            if (!closed && s != null) {
+                localAtClose = bound ? name(true) : null;
+                remoteAtClose = connected ? name(false) : null;
+            }
+            closed = true;
         }
         if (s != null) {
             s.close();
@@ -332,9 +338,13 @@ public class FfmSocket extends LegacyOptionsSocket {
 
     // ---- addresses -----------------------------------------------------------------------------------------
 
+    /** The socket's own address or its peer's; once closed, what it was then. */
     private SockAddr name(boolean local) {
         dev.ffmsockets.Socket s = socket;
-        if (s == null || closed) {
+        if (closed) {
+            return local ? localAtClose : remoteAtClose;
+        }
+        if (s == null) {
             return null;
         }
         try {
@@ -356,7 +366,18 @@ public class FfmSocket extends LegacyOptionsSocket {
 
     @Override
     public InetAddress getLocalAddress() {
-        return bound && name(true) instanceof InetSockAddr i ? i.address() : InetSockAddr.any(0).address();
+        return !closed && bound && name(true) instanceof InetSockAddr i ? i.address() : ANY; // closed: the wildcard
+    }
+
+    /** What {@code java.net.Socket} gives for an unbound or closed socket: the wildcard, named "0.0.0.0". */
+    private static final InetAddress ANY;
+
+    static {
+        try {
+            ANY = InetAddress.getByAddress("0.0.0.0", new byte[4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new ExceptionInInitializerError(e); // four bytes are an IPv4 address
+        }
     }
 
     @Override
@@ -369,9 +390,15 @@ public class FfmSocket extends LegacyOptionsSocket {
         return connected ? NativeSocketAddress.toSocketAddress(name(false)) : null;
     }
 
+    /** Once closed, as {@code java.net.Socket}: the wildcard address with the port the socket had. */
     @Override
     public SocketAddress getLocalSocketAddress() {
-        return bound ? NativeSocketAddress.toSocketAddress(name(true)) : null;
+        if (!bound) {
+            return null;
+        }
+        SockAddr a = name(true);
+        return closed && a instanceof InetSockAddr i ? new InetSocketAddress(ANY, i.port())
+                : NativeSocketAddress.toSocketAddress(a);
     }
 
     // ---- options -------------------------------------------------------------------------------------------

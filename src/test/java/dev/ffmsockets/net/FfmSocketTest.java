@@ -273,6 +273,9 @@ class FfmSocketTest {
             (s, l, r) -> { s.connect(l); return s.getOption(StandardSocketOptions.SO_LINGER); },
             (s, l, r) -> { s.connect(l); return s.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 3); },
             (s, l, r) -> { s.connect(l); s.close(); s.close(); return s.isClosed(); },
+            (s, l, r) -> s.getLocalAddress() + " " + s.getLocalPort(), // unbound: the wildcard as the JDK names it
+            (s, l, r) -> { s.connect(l); s.setOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPIDLE", Integer.class), 33);
+                           return s.getOption(dev.ffmsockets.testing.JdkOptions.of("TCP_KEEPIDLE", Integer.class)); },
         };
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              ServerSocket closedOne = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -286,6 +289,38 @@ class FfmSocketTest {
                 drain(server);
             }
         }
+    }
+
+    /** What java.net says of a socket's names once it is closed: a client's, an accepted one's, a server's. */
+    private static String namesAfterClose(ServerSocket ss, Socket s) throws IOException {
+        ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int port = ss.getLocalPort();
+        s.connect(ss.getLocalSocketAddress());
+        Socket p = ss.accept();
+        int clientPort = s.getLocalPort();
+        s.close();
+        p.close();
+        ss.close();
+        InetSocketAddress local = (InetSocketAddress) s.getLocalSocketAddress(), remote = (InetSocketAddress) s.getRemoteSocketAddress();
+        InetSocketAddress acceptedLocal = (InetSocketAddress) p.getLocalSocketAddress();
+        InetSocketAddress serverLocal = (InetSocketAddress) ss.getLocalSocketAddress();
+        return String.join(" ",
+                "client:", s.getInetAddress().getHostAddress(), "" + (s.getPort() == port), "" + (s.getLocalPort() == clientPort),
+                s.getLocalAddress().toString(), local.getAddress().toString(), "" + (local.getPort() == clientPort),
+                remote.getAddress().getHostAddress(), "" + (remote.getPort() == port), "" + s.isBound(), "" + s.isConnected(),
+                "accepted:", p.getInetAddress().getHostAddress(), "" + (p.getLocalPort() == port), "" + (p.getPort() == clientPort),
+                acceptedLocal.getAddress().toString(), "" + (acceptedLocal.getPort() == port), "" + p.isBound(),
+                "server:", ss.getInetAddress().getHostAddress(), "" + (ss.getLocalPort() == port),
+                serverLocal.getAddress().getHostAddress(), "" + (serverLocal.getPort() == port), "" + ss.isBound());
+    }
+
+    /** java.net keeps reporting a closed socket's port, peer and binding: so do the adapters. */
+    @Test
+    void namesOutliveCloseAsJavaNetSays() throws Exception {
+        String jdk = namesAfterClose(new ServerSocket(), new Socket());
+        assertEquals("client: 127.0.0.1 true true 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0 true 127.0.0.1 true true true "
+                + "accepted: 127.0.0.1 true true 0.0.0.0/0.0.0.0 true true server: 127.0.0.1 true 127.0.0.1 true true", jdk);
+        assertEquals(jdk, namesAfterClose(new FfmServerSocket(), new FfmSocket()));
     }
 
     /** Accepts and closes what the scenarios connected, so the listen queue never fills. */
@@ -329,10 +364,11 @@ class FfmSocketTest {
     @Test
     void aReadTimeoutLeavesTheSocketUsableAndWritesAreNotBoundByIt() throws Exception {
         Path path = dir.resolve("timeout.sock");
-        try (ServerSocket server = FfmServerSocketFactory.unix(path).createServerSocket(0);
+        // the pool first, closed last: if a check fails, the sockets close first and end the write it waits for
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+             ServerSocket server = FfmServerSocketFactory.unix(path).createServerSocket(0);
              Socket s = FfmSocketFactory.unix(path).createSocket("localhost", 0);
-             Socket peer = server.accept();
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+             Socket peer = server.accept()) {
             s.setSoTimeout(1);
             assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read());
             peer.getOutputStream().write(42);
@@ -351,8 +387,10 @@ class FfmSocketTest {
             // for twenty read timeouts' worth and more
             int fd = ((FfmSocket) s).socket().fd();
             Thread t = writer.get();
+            long giveUp = System.nanoTime() + 60_000_000_000L;
             while (!dev.ffmsockets.poller.Poller.isWaiting(t, fd)) {
                 assertFalse(writing.isDone(), "the write ended before it had to wait");
+                assertTrue(System.nanoTime() < giveUp, "the writer never waited in the poller");
                 Thread.onSpinWait();
             }
             long parked = System.nanoTime();
@@ -360,7 +398,6 @@ class FfmSocketTest {
                 assertFalse(writing.isDone(), "the write was cut short while it waited");
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
-            assertTrue(dev.ffmsockets.poller.Poller.isWaiting(t, fd), "still waiting for room");
             assertArrayEquals(data, peer.getInputStream().readNBytes(data.length));
             writing.get();
         }
