@@ -207,7 +207,8 @@ public final class Batch {
             if (l < cmsghdr.sizeof()) {
                 break;
             }
-            if (c.get(JAVA_INT, at + 8) == SOL_UDP && c.get(JAVA_INT, at + 12) == UDP_GRO && l >= cmsghdr.sizeof() + 4) {
+            if (c.get(JAVA_INT, at + 8) == SOL_UDP && c.get(JAVA_INT, at + 12) == UDP_GRO && l >= cmsghdr.sizeof() + 4
+                    && at + cmsghdr.sizeof() + 4 <= len) { // its data within what the kernel wrote
                 return c.get(JAVA_INT, at + cmsghdr.sizeof());
             }
             at += ControlCodec.align(l);
