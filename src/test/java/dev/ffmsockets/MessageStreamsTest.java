@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,34 @@ class MessageStreamsTest {
                 got.append(new String(s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), US_ASCII));
             }
             assertEquals("abcdefghij", got.toString());
+        }
+    }
+
+    /**
+     * On a stream a message call copies at most 64 KiB of heap memory, however much room the socket has; a datagram
+     * goes whole.
+     */
+    @Test
+    void heapMemoryGoesAChunkPerCallOnAStreamAndWholeInADatagram() throws Exception {
+        try (Socket.Pair stream = Socket.pair(); Socket.Pair dgram = Socket.pair(Family.UNIX, SocketType.DGRAM)) {
+            stream.first().setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            stream.second().setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            ByteBuffer big = ByteBuffer.allocate(1 << 20);
+            assertEquals(64 * 1024, stream.first().sendMsg(new ByteBuffer[] {big}, null, List.of()));
+            assertEquals(64 * 1024, big.position());
+            ByteBuffer direct = ByteBuffer.allocateDirect(1 << 20);
+            assertTrue(stream.first().sendMsg(new ByteBuffer[] {direct}, null, List.of()) > 64 * 1024,
+                    "native memory is not cut");
+            dgram.first().setOption(java.net.StandardSocketOptions.SO_SNDBUF, 1 << 20);
+            byte[] bytes = new byte[100_000];
+            new Random(5).nextBytes(bytes);
+            assertEquals(100_000, dgram.first().sendMsg(new ByteBuffer[] {ByteBuffer.wrap(bytes, 0, 70_000),
+                    ByteBuffer.wrap(bytes, 70_000, 30_000)}, null, List.of()));
+            ByteBuffer in = ByteBuffer.allocate(200_000);
+            try (Message m = dgram.second().recvMsg(new ByteBuffer[] {in}, 0)) {
+                assertEquals(100_000, m.length());
+            }
+            assertArrayEquals(bytes, Arrays.copyOf(in.array(), 100_000));
         }
     }
 }

@@ -104,6 +104,18 @@ public final class Addresses {
         return family == Family.UNIX ? UnixSockAddr.unnamed() : null;
     }
 
+    /**
+     * Whether a socket's own address says it is bound: an Internet port, or an AF_UNIX path or abstract name
+     * ({@code null}, no address, is not).
+     */
+    public static boolean named(SockAddr a) {
+        return switch (a) {
+            case InetSockAddr i -> i.port() != 0;
+            case UnixSockAddr u -> !u.isUnnamed();
+            case null -> false;
+        };
+    }
+
     /** The address to report when the kernel gave none: the unspecified one of the family. */
     static SockAddr unspecified(Family family) {
         return switch (family) {

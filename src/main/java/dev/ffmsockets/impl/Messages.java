@@ -79,8 +79,8 @@ public final class Messages {
                             return Kernel.sendmsg(f.capture, fd, msg, flags | MSG_NOSIGNAL);
                         }
                     });
-            if (r > 0) {
-                advance(bufs.clone(), r); // a copy: the caller's segments stay as given
+            if (r > 0 && bufs instanceof ByteBuffer[]) {
+                advance(bufs, r); // positions move; segments, which have none, stay as given
             }
             return r;
         } finally {
@@ -101,7 +101,7 @@ public final class Messages {
         long room = length(bufs);
         // what a later attempt of a MSG_WAITALL receive fills: a segment has no position to advance, so the
         // segments here are cut past what arrived (the caller's array is left as it was)
-        Object[] rest = bufs.clone();
+        Object[] rest = bufs instanceof ByteBuffer[] ? bufs : bufs.clone();
         boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
         d.begin("recvmsg");
         Message whole = null;
@@ -171,9 +171,19 @@ public final class Messages {
     public static long length(Object[] bufs) {
         long n = 0;
         for (Object o : bufs) {
-            n += o instanceof ByteBuffer bb ? bb.remaining() : ((MemorySegment) o).byteSize();
+            n += size(o);
         }
         return n;
+    }
+
+    /** {@return the bytes of one buffer: a {@code ByteBuffer}'s remaining, a segment's size} */
+    private static long size(Object buf) {
+        return buf instanceof ByteBuffer bb ? bb.remaining() : ((MemorySegment) buf).byteSize();
+    }
+
+    /** {@return whether a buffer is heap memory, which goes through native memory} */
+    private static boolean onHeap(Object buf) {
+        return buf instanceof ByteBuffer bb ? !bb.isDirect() : !((MemorySegment) buf).isNative();
     }
 
     private static Message join(Message a, Message b) {
@@ -229,9 +239,8 @@ public final class Messages {
         List<MemorySegment> copies = new ArrayList<>(bufs.length);
         long heapLeft = heapRoom, heapBytes = 0;
         for (Object b : bufs) {
-            MemorySegment s = segment(b, sending);
-            if (!s.isNative()) {
-                heapBytes += Math.min(s.byteSize(), heapLeft - heapBytes);
+            if (onHeap(b)) {
+                heapBytes += Math.min(size(b), heapLeft - heapBytes);
             }
         }
         MemorySegment heap = heapBytes > 0 ? f.buffer(heapBytes) : null;
@@ -286,12 +295,14 @@ public final class Messages {
     private static void copyOut(Object[] bufs, List<MemorySegment> copies, long n) {
         long left = n;
         for (int i = 0; i < copies.size() && left > 0; i++) {
-            MemorySegment s = segment(bufs[i], false);
             MemorySegment copy = copies.get(i);
-            long k = Math.min(left, copy != null ? Math.min(copy.byteSize(), s.byteSize()) : s.byteSize());
-            if (copy != null && k > 0) {
-                MemorySegment.copy(copy, 0, s, 0, k);
+            if (copy == null) {
+                left -= Math.min(left, size(bufs[i])); // the kernel wrote it in place
+                continue;
             }
+            MemorySegment s = segment(bufs[i], false);
+            long k = Math.min(left, Math.min(copy.byteSize(), s.byteSize()));
+            MemorySegment.copy(copy, 0, s, 0, k);
             left -= k;
         }
     }

@@ -3,12 +3,15 @@ package dev.ffmsockets.kernel;
 import java.io.IOException;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * The platforms the bindings were generated for (headers/platforms), and which one this is, decided when this class
@@ -46,6 +49,22 @@ public final class Platform {
     public static final long EPOLL_DATA = EPOLL_EVENT.byteOffset(groupElement("data"));
 
     private Platform() {
+    }
+
+    /** Writes an {@code epoll_event} as the library registers one: the events, and the descriptor as its data. */
+    public static void epollEvent(MemorySegment event, int events, int fd) {
+        event.set(JAVA_INT_UNALIGNED, EPOLL_EVENTS, events);
+        event.set(JAVA_LONG_UNALIGNED, EPOLL_DATA, fd);
+    }
+
+    /** {@return the events of the {@code i}th {@code epoll_event} of an array} */
+    public static int epollEvents(MemorySegment events, int i) {
+        return events.get(JAVA_INT_UNALIGNED, i * EPOLL_EVENT.byteSize() + EPOLL_EVENTS);
+    }
+
+    /** {@return the descriptor in the data of the {@code i}th {@code epoll_event} of an array} */
+    public static int epollFd(MemorySegment events, int i) {
+        return (int) events.get(JAVA_LONG_UNALIGNED, i * EPOLL_EVENT.byteSize() + EPOLL_DATA);
     }
 
     /** Throws {@link UnsupportedOperationException}, naming this platform, unless it is a supported one. */

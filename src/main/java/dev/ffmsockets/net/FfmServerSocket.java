@@ -184,11 +184,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
     /** {@return whether the socket has a name: a port, or a Unix socket's path or abstract name} */
     @Override
     public boolean isBound() {
-        return switch (local()) {
-            case InetSockAddr i -> i.port() != 0;
-            case dev.ffmsockets.UnixSockAddr u -> !u.isUnnamed();
-            case null -> false;
-        };
+        return dev.ffmsockets.impl.Addresses.named(local());
     }
 
     @Override

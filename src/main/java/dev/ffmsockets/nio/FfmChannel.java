@@ -2,13 +2,11 @@ package dev.ffmsockets.nio;
 
 import dev.ffmsockets.ErrnoException;
 import dev.ffmsockets.Family;
-import dev.ffmsockets.InetSockAddr;
 import dev.ffmsockets.LinuxSocketOptions;
 import dev.ffmsockets.Message;
-import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
-import dev.ffmsockets.UnixSockAddr;
+import dev.ffmsockets.impl.Addresses;
 import dev.ffmsockets.impl.Messages;
 
 import java.io.IOException;
@@ -71,8 +69,8 @@ interface FfmChannel {
             i++;
         }
         ByteBuffer[] batch = Arrays.copyOfRange(bufs, i, Math.min(end, i + Messages.IOV_MAX));
-        for (ByteBuffer b : batch) {
-            if (receiving) {
+        if (receiving) {
+            for (ByteBuffer b : batch) {
                 writable(b);
             }
         }
@@ -115,8 +113,7 @@ interface FfmChannel {
      */
     static boolean isBound(Socket s) {
         try {
-            SockAddr a = s.localAddress();
-            return a instanceof InetSockAddr i ? i.port() != 0 : !(a instanceof UnixSockAddr u && u.isUnnamed());
+            return Addresses.named(s.localAddress());
         } catch (IOException closed) {
             return false;
         }

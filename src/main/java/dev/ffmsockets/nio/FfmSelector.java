@@ -24,9 +24,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 import static dev.ffmsockets.posix.Posix.*;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * A {@link java.nio.channels.Selector} on {@code epoll(7)}, level-triggered, for the channels of this package. As the
@@ -39,7 +36,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 final class FfmSelector extends AbstractSelector {
 
     private static final int MAX_EVENTS = 1024;
-    private static final long DATA = Platform.EPOLL_DATA;
 
     private final Arena arena = Arena.ofShared();
     private final int epfd, wakeFd;
@@ -76,8 +72,7 @@ final class FfmSelector extends AbstractSelector {
             arena.close();
             throw e;
         }
-        ctl.set(JAVA_INT_UNALIGNED, Platform.EPOLL_EVENTS, EPOLLIN);
-        ctl.set(JAVA_LONG_UNALIGNED, DATA, wakeFd);
+        Platform.epollEvent(ctl, EPOLLIN, wakeFd);
         if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_ADD, wakeFd, ctl) < 0) {
             IOException e = failure("epoll_ctl", capture);
             Kernel.close(capture, wakeFd);
@@ -157,8 +152,7 @@ final class FfmSelector extends AbstractSelector {
                 return; // epoll has it so already: OP_READ and OP_ACCEPT, OP_WRITE and OP_CONNECT share events
             }
             int op = events == 0 ? EPOLL_CTL_DEL : key.armed ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-            ctl.set(JAVA_INT_UNALIGNED, Platform.EPOLL_EVENTS, events);
-            ctl.set(JAVA_LONG_UNALIGNED, DATA, key.fd);
+            Platform.epollEvent(ctl, events, key.fd);
             // a descriptor closed meanwhile has left epoll already (EBADF, ENOENT): its key is cancelled with it
             Kernel.epoll_ctl(ctlCapture, epfd, op, key.fd, ctl);
             key.armed = events != 0;
@@ -263,9 +257,8 @@ final class FfmSelector extends AbstractSelector {
             processCancelled();
             int updated = 0;
             for (int i = 0; i < n; i++) {
-                long at = (long) i * Platform.EPOLL_EVENT.byteSize();
-                int fd = (int) events.get(JAVA_LONG_UNALIGNED, at + DATA);
-                int ev = events.get(JAVA_INT, at);
+                int fd = Platform.epollFd(events, i);
+                int ev = Platform.epollEvents(events, i);
                 if (fd == wakeFd) {
                     Kernel.read(capture, wakeFd, eight, 8);
                     continue;

@@ -17,8 +17,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import static dev.ffmsockets.posix.Posix.*;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * Where a virtual thread waits for its socket to become ready instead of blocking in a system call (which would
@@ -208,8 +206,7 @@ public final class Poller {
         Arming m = ARMING.take();
         try {
             MemorySegment capture = m.capture(), e = m.event();
-            e.set(JAVA_INT_UNALIGNED, Platform.EPOLL_EVENTS, interest);
-            e.set(JAVA_LONG_UNALIGNED, Platform.EPOLL_DATA, fd);
+            Platform.epollEvent(e, interest, fd);
             if (Kernel.epoll_ctl(capture, epfd, op, fd, e) == 0) {
                 return;
             }
@@ -248,7 +245,7 @@ public final class Poller {
     private int poll(MemorySegment capture, MemorySegment events, int timeout) {
         int n = Kernel.epoll_wait(capture, epfd, events, BATCH, timeout);
         for (int i = 0; i < n; i++) {
-            unparkAll((int) events.get(JAVA_LONG_UNALIGNED, i * Platform.EPOLL_EVENT.byteSize() + Platform.EPOLL_DATA));
+            unparkAll(Platform.epollFd(events, i));
         }
         return n;
     }

@@ -240,8 +240,8 @@ class GatherScatterTest {
                 assertEquals(before - total, left, "after call " + calls);
                 assertTrue(ordered, "bytes went from a later buffer while an earlier one had some left");
             } while (n > 0);
-            assertEquals(0, n, "the socket buffers filled before all of it went");
-            assertTrue(total > 0 && total < before, total + " of " + before);
+            assertTrue(total > 0 && total < before, "the socket buffers filled before all of it went: " + total + " of " + before);
+            assertTrue(calls > 1, "calls until one took nothing: " + calls);
         }
     }
 
