@@ -348,6 +348,18 @@ public interface Constants {
     int IP_DROP_SOURCE_MEMBERSHIP = (int)40L;
     /** {@code #define IP_MSFILTER 41} */
     int IP_MSFILTER = (int)41L;
+    /** {@code #define MCAST_JOIN_GROUP 42} */
+    int MCAST_JOIN_GROUP = (int)42L;
+    /** {@code #define MCAST_BLOCK_SOURCE 43} */
+    int MCAST_BLOCK_SOURCE = (int)43L;
+    /** {@code #define MCAST_UNBLOCK_SOURCE 44} */
+    int MCAST_UNBLOCK_SOURCE = (int)44L;
+    /** {@code #define MCAST_LEAVE_GROUP 45} */
+    int MCAST_LEAVE_GROUP = (int)45L;
+    /** {@code #define MCAST_JOIN_SOURCE_GROUP 46} */
+    int MCAST_JOIN_SOURCE_GROUP = (int)46L;
+    /** {@code #define MCAST_LEAVE_SOURCE_GROUP 47} */
+    int MCAST_LEAVE_SOURCE_GROUP = (int)47L;
     /** {@code #define IP_MULTICAST_ALL 49} */
     int IP_MULTICAST_ALL = (int)49L;
     /** {@code #define IP_UNICAST_IF 50} */

@@ -1556,6 +1556,60 @@ public class sockets_h extends sockets_h$shared {
     public static int IP_MSFILTER() {
         return IP_MSFILTER;
     }
+    private static final int MCAST_JOIN_GROUP = (int)42L;
+    /**
+     * {@snippet lang=c :
+     * #define MCAST_JOIN_GROUP 42
+     * }
+     */
+    public static int MCAST_JOIN_GROUP() {
+        return MCAST_JOIN_GROUP;
+    }
+    private static final int MCAST_BLOCK_SOURCE = (int)43L;
+    /**
+     * {@snippet lang=c :
+     * #define MCAST_BLOCK_SOURCE 43
+     * }
+     */
+    public static int MCAST_BLOCK_SOURCE() {
+        return MCAST_BLOCK_SOURCE;
+    }
+    private static final int MCAST_UNBLOCK_SOURCE = (int)44L;
+    /**
+     * {@snippet lang=c :
+     * #define MCAST_UNBLOCK_SOURCE 44
+     * }
+     */
+    public static int MCAST_UNBLOCK_SOURCE() {
+        return MCAST_UNBLOCK_SOURCE;
+    }
+    private static final int MCAST_LEAVE_GROUP = (int)45L;
+    /**
+     * {@snippet lang=c :
+     * #define MCAST_LEAVE_GROUP 45
+     * }
+     */
+    public static int MCAST_LEAVE_GROUP() {
+        return MCAST_LEAVE_GROUP;
+    }
+    private static final int MCAST_JOIN_SOURCE_GROUP = (int)46L;
+    /**
+     * {@snippet lang=c :
+     * #define MCAST_JOIN_SOURCE_GROUP 46
+     * }
+     */
+    public static int MCAST_JOIN_SOURCE_GROUP() {
+        return MCAST_JOIN_SOURCE_GROUP;
+    }
+    private static final int MCAST_LEAVE_SOURCE_GROUP = (int)47L;
+    /**
+     * {@snippet lang=c :
+     * #define MCAST_LEAVE_SOURCE_GROUP 47
+     * }
+     */
+    public static int MCAST_LEAVE_SOURCE_GROUP() {
+        return MCAST_LEAVE_SOURCE_GROUP;
+    }
     private static final int IP_MULTICAST_ALL = (int)49L;
     /**
      * {@snippet lang=c :
