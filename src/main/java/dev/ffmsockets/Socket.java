@@ -101,6 +101,20 @@ import static dev.ffmsockets.posix.Posix.*;
  */
 public final class Socket extends SocketCalls implements AutoCloseable {
 
+    static {
+        dev.ffmsockets.impl.SocketParts.register(new dev.ffmsockets.impl.SocketParts.Access() {
+            @Override
+            public Transfers transfers(Socket s) {
+                return s.io;
+            }
+
+            @Override
+            public Socket accept(Socket s, long timeoutNanos) throws IOException {
+                return s.accept(timeoutNanos);
+            }
+        });
+    }
+
     private Socket(int fd, Family family, SocketType type, int statusFlags, boolean blocking, boolean connected) {
         super(new Descriptor(fd, family, type), new Blocking(statusFlags, blocking), new Connector(connected));
     }
@@ -312,8 +326,13 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      * @throws IOException                     {@code EINVAL} (not listening), {@code EMFILE}, a closed socket, ...
      */
     public Socket accept() throws IOException {
+        return accept(0);
+    }
+
+    /** {@link #accept()} waiting at most {@code timeoutNanos} (0: the socket's own timeout). */
+    private Socket accept(long timeoutNanos) throws IOException {
         int flags = SOCK_CLOEXEC | (Thread.currentThread().isVirtual() ? SOCK_NONBLOCK : 0);
-        int fd = io.accept(flags);
+        int fd = io.acceptWithin(flags, timeoutNanos);
         // a virtual thread's accepted descriptor is non-blocking already; the socket is in blocking mode
         return fd < 0 ? null : new Socket(fd, d.family(), d.type(), flags & SOCK_NONBLOCK, true, true);
     }
@@ -499,7 +518,10 @@ public final class Socket extends SocketCalls implements AutoCloseable {
         return Options.get(d, java.util.Objects.requireNonNull(option, "option"));
     }
 
-    /** {@return the options {@link #setOption} and {@link #getOption} accept on this socket} */
+    /**
+     * {@return the options {@link #setOption} accepts on this socket; {@link #getOption} also reads the read-only ones
+     * ({@code SO_PEERCRED}, {@code SO_ERROR}, {@code SO_ACCEPTCONN})}
+     */
     public Set<SocketOption<?>> supportedOptions() {
         return Options.supported(d.family(), d.type());
     }

@@ -144,10 +144,13 @@ public final class Addresses {
         }
     }
 
-    /** An IPv6 address from its 16 bytes, kept IPv6 even when it is IPv4-mapped. */
+    /**
+     * An IPv6 address from its 16 bytes, kept IPv6 even when it is IPv4-mapped. Scope id 0 is the kernel's "no
+     * scope": the address then has none, as the JDK's decoding gives ({@code /::1}, not {@code /::1%0}).
+     */
     static Inet6Address ipv6(byte[] bytes, int scopeId) {
         try {
-            return Inet6Address.getByAddress(null, bytes, scopeId);
+            return Inet6Address.getByAddress(null, bytes, scopeId == 0 ? -1 : scopeId);
         } catch (UnknownHostException e) {
             throw new AssertionError("16 bytes are an IPv6 address", e);
         }

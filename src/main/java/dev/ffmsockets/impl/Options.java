@@ -325,14 +325,16 @@ public final class Options {
     }
 
     /**
-     * The options that apply to sockets of this family and type.
+     * The options that apply to sockets of this family and type and can be set, as {@code supportedOptions()} means
+     * in {@code java.net} and {@code java.nio}; those that can only be read ({@code SO_PEERCRED}, {@code SO_ERROR},
+     * {@code SO_ACCEPTCONN}) are left out, though {@code getOption} reads them.
      *
      * @param family the family
      * @param type   the type
      * @return the options
      */
     public static Set<SocketOption<?>> supported(Family family, SocketType type) {
-        return SPECS.entrySet().stream().filter(e -> e.getValue().applies().to(family, type))
+        return SPECS.entrySet().stream().filter(e -> e.getValue().applies().to(family, type) && !e.getValue().readOnly())
                 .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
     }
 }

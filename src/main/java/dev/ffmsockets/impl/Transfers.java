@@ -162,25 +162,59 @@ public final class Transfers {
      * @return as {@link #recv(Object, long, long)}
      */
     public long recv(Object buf, long off, long len, int flags) throws IOException {
-        boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
         d.begin("recv");
         try {
-            long deadline = b.deadline(), got = 0;
-            do {
-                Frame f = Io.transfer(d, b, Io.Op.RECV, buf, off + got, portion(buf, len - got), flags, null, deadline);
-                if (f == null) {
-                    break;
-                }
-                long r = done(f);
-                if (r == 0 && len > 0 && d.type != SocketType.DGRAM) {
-                    return got > 0 ? got : -1;
-                }
-                got += r;
-            } while (all && got < len && b.blocking() && (flags & MSG_DONTWAIT) == 0);
-            return got;
+            return recv(buf, off, len, flags, b.deadline());
         } finally {
             d.end();
         }
+    }
+
+    /**
+     * One {@code recv(2)} that waits at most {@code timeoutNanos}, whatever the socket's own timeout: the read of a
+     * {@code java.net} view whose {@code SO_TIMEOUT} bounds its streams only. The descriptor becomes non-blocking
+     * (once), so that a platform thread waits in {@code poll(2)} for the time left.
+     *
+     * @param timeoutNanos how long it may wait; 0 for no limit
+     * @return as {@link #recv(Object, long, long)}
+     * @throws dev.ffmsockets.ErrnoSocketTimeoutException if nothing arrived in time
+     */
+    public long recvWithin(Object buf, long off, long len, long timeoutNanos) throws IOException {
+        d.begin("recv");
+        try {
+            return recv(buf, off, len, 0, within(timeoutNanos));
+        } finally {
+            d.end();
+        }
+    }
+
+    /**
+     * The deadline of a call that may wait {@code timeoutNanos} (0: the socket's own timeout) whatever the socket's
+     * timeout; a bounded wait needs a non-blocking descriptor, which it then keeps. Called inside {@code begin}.
+     */
+    private long within(long timeoutNanos) throws IOException {
+        if (timeoutNanos <= 0) {
+            return b.deadline();
+        }
+        b.requireNonBlockingFd(d);
+        return Blocking.deadline(timeoutNanos);
+    }
+
+    private long recv(Object buf, long off, long len, int flags, long deadline) throws IOException {
+        boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
+        long got = 0;
+        do {
+            Frame f = Io.transfer(d, b, Io.Op.RECV, buf, off + got, portion(buf, len - got), flags, null, deadline);
+            if (f == null) {
+                break;
+            }
+            long r = done(f);
+            if (r == 0 && len > 0 && d.type != SocketType.DGRAM) {
+                return got > 0 ? got : -1;
+            }
+            got += r;
+        } while (all && got < len && b.blocking() && (flags & MSG_DONTWAIT) == 0);
+        return got;
     }
 
     /** One {@code recv(2)} into the space between the buffer's position and limit; the position advances. */
@@ -232,9 +266,19 @@ public final class Transfers {
      * @return the length and the sender; {@code null} in non-blocking mode when nothing is there
      */
     public Socket.Received recvFrom(Object buf, long off, long len) throws IOException {
+        return recvFromWithin(buf, off, len, 0);
+    }
+
+    /**
+     * One {@code recvfrom(2)} that waits at most {@code timeoutNanos} (0: the socket's own timeout), as
+     * {@link #recvWithin}.
+     *
+     * @return as {@link #recvFrom(Object, long, long)}
+     */
+    public Socket.Received recvFromWithin(Object buf, long off, long len, long timeoutNanos) throws IOException {
         d.begin("recvfrom");
         try {
-            Frame f = Io.transfer(d, b, Io.Op.RECVFROM, buf, off, len, 0, null, b.deadline());
+            Frame f = Io.transfer(d, b, Io.Op.RECVFROM, buf, off, len, 0, null, within(timeoutNanos));
             if (f == null) {
                 return null;
             }
@@ -268,9 +312,19 @@ public final class Transfers {
      * @return the new descriptor, or -1 in non-blocking mode when no connection is pending
      */
     public int accept(int flags) throws IOException {
+        return acceptWithin(flags, 0);
+    }
+
+    /**
+     * {@code accept4(2)} that waits at most {@code timeoutNanos} (0: the socket's own timeout), as
+     * {@link #recvWithin}.
+     *
+     * @return as {@link #accept(int)}
+     */
+    public int acceptWithin(int flags, long timeoutNanos) throws IOException {
         d.begin("accept");
         try {
-            Frame f = Io.transfer(d, b, Io.Op.ACCEPT, null, 0, 0, flags, null, b.deadline());
+            Frame f = Io.transfer(d, b, Io.Op.ACCEPT, null, 0, 0, flags, null, within(timeoutNanos));
             return f == null ? -1 : (int) done(f);
         } finally {
             d.end();

@@ -4,14 +4,12 @@ import dev.ffmsockets.Family;
 import dev.ffmsockets.InetSockAddr;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.SocketType;
+import dev.ffmsockets.impl.UnusedSocketImpl;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -49,7 +47,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
      * @throws IOException never; declared by {@code java.net.ServerSocket}'s constructors
      */
     public FfmServerSocket() throws IOException {
-        super(new NoImpl());
+        super(new UnusedSocketImpl("FfmServerSocket"));
     }
 
     /**
@@ -61,7 +59,7 @@ public class FfmServerSocket extends java.net.ServerSocket {
      * @throws IllegalArgumentException if it is not a stream socket
      */
     public FfmServerSocket(dev.ffmsockets.Socket socket) throws IOException {
-        super(new NoImpl());
+        super(new UnusedSocketImpl("FfmServerSocket"));
         Objects.requireNonNull(socket, "socket");
         if (socket.type() != SocketType.STREAM) {
             throw new IllegalArgumentException("FfmServerSocket: " + socket + " is not a stream socket");
@@ -345,30 +343,5 @@ public class FfmServerSocket extends java.net.ServerSocket {
     public String toString() {
         SockAddr local = local();
         return "FfmServerSocket[" + (closed ? "closed" : local == null ? "unbound" : local.toString()) + "]";
-    }
-
-    /**
-     * The {@code SocketImpl} {@code java.net.ServerSocket} requires of a subclass: never used, since every method
-     * that would reach it is overridden; each of its methods fails rather than act on some other socket.
-     */
-    private static final class NoImpl extends SocketImpl {
-        private static SocketException unused() {
-            return new SocketException("FfmServerSocket does not use a SocketImpl");
-        }
-
-        @Override protected void create(boolean stream) throws IOException { throw unused(); }
-        @Override protected void connect(String host, int port) throws IOException { throw unused(); }
-        @Override protected void connect(InetAddress address, int port) throws IOException { throw unused(); }
-        @Override protected void connect(SocketAddress address, int timeout) throws IOException { throw unused(); }
-        @Override protected void bind(InetAddress host, int port) throws IOException { throw unused(); }
-        @Override protected void listen(int backlog) throws IOException { throw unused(); }
-        @Override protected void accept(SocketImpl s) throws IOException { throw unused(); }
-        @Override protected InputStream getInputStream() throws IOException { throw unused(); }
-        @Override protected OutputStream getOutputStream() throws IOException { throw unused(); }
-        @Override protected int available() throws IOException { throw unused(); }
-        @Override protected void close() throws IOException { throw unused(); }
-        @Override protected void sendUrgentData(int data) throws IOException { throw unused(); }
-        @Override public void setOption(int optID, Object value) throws SocketException { throw unused(); }
-        @Override public Object getOption(int optID) throws SocketException { throw unused(); }
     }
 }

@@ -20,6 +20,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link java.net.Socket} backed by a {@link dev.ffmsockets.Socket}: for software that takes a
@@ -55,6 +56,8 @@ import java.util.Set;
 public class FfmSocket extends LegacyOptionsSocket {
 
     private final Object lock = new Object();
+    /** Held by a read of the input stream, and by a write of the output stream (and urgent data). */
+    final ReentrantLock readLock = new ReentrantLock(), writeLock = new ReentrantLock();
     /** The peer every connect goes to, whatever address it is given; {@code null} for none. */
     private final SockAddr target;
     /** Guarded by lock for writes; {@code null} until the socket is bound or connected. */
@@ -479,7 +482,13 @@ public class FfmSocket extends LegacyOptionsSocket {
      */
     @Override
     public void sendUrgentData(int data) throws IOException {
-        connectedSocket().send(new byte[] {(byte) data}, 0, 1, MsgFlag.OOB);
+        dev.ffmsockets.Socket s = connectedSocket();
+        writeLock.lock();
+        try {
+            s.send(new byte[] {(byte) data}, 0, 1, MsgFlag.OOB);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /**

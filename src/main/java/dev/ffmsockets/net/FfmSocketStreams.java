@@ -42,7 +42,15 @@ final class FfmSocketStreams {
             if (owner.isInputShutdown()) {
                 return -1;
             }
-            return len == 0 ? 0 : s.recv(b, off, len);
+            if (len == 0) {
+                return 0;
+            }
+            owner.readLock.lock(); // one read at a time, as java.net.Socket's
+            try {
+                return s.recv(b, off, len);
+            } finally {
+                owner.readLock.unlock();
+            }
         }
 
         /** How many bytes are queued, up to 8 KiB: a peek ({@code MSG_PEEK | MSG_DONTWAIT}). */
@@ -88,6 +96,15 @@ final class FfmSocketStreams {
             if (owner.isClosed()) {
                 throw new SocketException("Socket closed");
             }
+            owner.writeLock.lock(); // one write at a time, as java.net.Socket's: two writers never interleave
+            try {
+                writeAll(b, off, len);
+            } finally {
+                owner.writeLock.unlock();
+            }
+        }
+
+        private void writeAll(byte[] b, int off, int len) throws IOException {
             while (len > 0) {
                 try {
                     s.sendAll(b, off, len);

@@ -1,57 +1,84 @@
 package dev.ffmsockets.nio;
 
-import dev.ffmsockets.ErrnoException;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.LinuxSocketOptions;
 import dev.ffmsockets.Message;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
-import dev.ffmsockets.impl.Addresses;
 import dev.ffmsockets.impl.Messages;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.SocketOption;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.spi.AbstractSelectableChannel;
+import java.util.concurrent.locks.Lock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-import static dev.ffmsockets.posix.Posix.EAFNOSUPPORT;
 import static dev.ffmsockets.posix.Posix.EPOLLERR;
 import static dev.ffmsockets.posix.Posix.EPOLLHUP;
 import static dev.ffmsockets.posix.Posix.EPOLLIN;
 import static dev.ffmsockets.posix.Posix.EPOLLOUT;
 
-/** What {@link FfmSelector} needs of a channel of this package: its socket, and its operations as epoll events. */
-interface FfmChannel {
+/** What {@link FfmSelector} needs of a channel of this package, and what the channels share. */
+sealed interface FfmChannel
+        permits FfmSocketChannel, FfmServerSocketChannel, FfmDatagramChannel, FfmPipe.Source, FfmPipe.Sink {
 
     /** {@return the library's socket under the channel} */
     Socket librarySocket();
 
-    /**
-     * A socket for a new channel: of {@code family}, and for INET6 a dual-stack one that takes IPv4 peers too, as the
-     * JDK's channels open by default (or an IPv4 one where the kernel has no IPv6).
-     */
-    static Socket open(Family family, SocketType type) throws IOException {
-        try {
-            Socket s = Socket.open(family, type);
-            if (family == Family.INET6) {
-                try {
-                    s.setOption(LinuxSocketOptions.IPV6_V6ONLY, false);
-                } catch (IOException | RuntimeException e) {
-                    s.close();
-                    throw e;
-                }
-            }
-            return s;
-        } catch (IOException e) {
-            if (family == Family.INET6 && e instanceof ErrnoException x && x.errno() == EAFNOSUPPORT) {
-                return Socket.open(Family.INET, type);
-            }
-            throw e;
-        }
+    /** {@return the channel's selection keys, which its close takes out of epoll first} */
+    static ChannelKeys keys(FfmChannel c) {
+        return switch (c) {
+            case FfmSocketChannel s -> s.keys;
+            case FfmServerSocketChannel s -> s.keys;
+            case FfmDatagramChannel d -> d.keys;
+            case FfmPipe.Source s -> s.keys;
+            case FfmPipe.Sink s -> s.keys;
+        };
     }
 
+    /**
+     * The operations of {@code interest} that epoll's {@code events} say may proceed, as the channel's kind and state
+     * allow (the JDK's channels' rules: a socket channel is readable and writable only when connected, connectable
+     * only while a connection is pending). An error or hang-up makes every operation of interest ready, so that the
+     * operation itself reports it.
+     */
+    static int readyOps(FfmChannel c, int events, int interest) {
+        return switch (c) {
+            case FfmSocketChannel s -> s.readyOps(events, interest);
+            case FfmServerSocketChannel s -> s.readyOps(events, interest);
+            case FfmDatagramChannel d -> d.readyOps(events, interest);
+            case FfmPipe.Source s -> s.readyOps(events, interest);
+            case FfmPipe.Sink s -> s.readyOps(events, interest);
+        };
+    }
+
+    /**
+     * A socket for a new channel: of {@code family}, and for INET6 a dual-stack one that takes IPv4 peers too, as the
+     * JDK's channels open by default.
+     *
+     * @throws UnsupportedOperationException for INET6 when IPv6 is not available ({@code java.net.preferIPv4Stack},
+     *                                       a kernel without it), as the JDK's
+     */
+    static Socket open(Family family, SocketType type) throws IOException {
+        if (family == Family.INET6 && !ChannelAddresses.IPV6) {
+            throw new UnsupportedOperationException("IPv6 not available");
+        }
+        Socket s = Socket.open(family, type);
+        if (family == Family.INET6) {
+            try {
+                s.setOption(LinuxSocketOptions.IPV6_V6ONLY, false);
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        }
+        return s;
+    }
     /**
      * What one gathering or scattering call hands the kernel: the buffers of {@code offset} to {@code offset +
      * length} from the first with bytes remaining on, at most {@code IOV_MAX} (1024) of them, as {@code writev(2)}
@@ -107,18 +134,6 @@ interface FfmChannel {
         }
     }
 
-    /**
-     * Whether the kernel has given the socket a local address (an Internet port, an AF_UNIX name): what a channel
-     * made over a socket of the library reports as bound.
-     */
-    static boolean isBound(Socket s) {
-        try {
-            return Addresses.named(s.localAddress());
-        } catch (IOException closed) {
-            return false;
-        }
-    }
-
     /** The epoll events that tell when the operations {@code ops} may proceed. */
     static int events(int ops) {
         int e = 0;
@@ -132,18 +147,63 @@ interface FfmChannel {
     }
 
     /**
-     * The operations of {@code interest} that epoll's {@code events} say may proceed. An error or hang-up makes every
-     * operation of interest ready, so that the operation itself reports it, as the JDK's selectors do.
+     * Puts the channel's socket in blocking or non-blocking mode under the channel's I/O locks (the same lock twice
+     * where there is one), so that the mode never changes under an operation in progress, as the JDK's channels.
+     *
+     * @throws ClosedChannelException if the channel is closed
      */
-    static int ready(int events, int interest) {
-        int ready = 0;
-        boolean failed = (events & (EPOLLERR | EPOLLHUP)) != 0;
-        if (failed || (events & EPOLLIN) != 0) {
-            ready |= interest & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+    static void configureBlocking(AbstractSelectableChannel c, Socket s, boolean block, Lock first, Lock second)
+            throws IOException {
+        first.lock();
+        try {
+            second.lock();
+            try {
+                if (!c.isOpen()) {
+                    throw new ClosedChannelException();
+                }
+                s.setBlocking(block);
+            } finally {
+                second.unlock();
+            }
+        } finally {
+            first.unlock();
         }
-        if (failed || (events & EPOLLOUT) != 0) {
-            ready |= interest & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
+    }
+
+    /**
+     * Sets an option of the channel's socket, under its state lock.
+     *
+     * @throws ClosedChannelException if the channel is closed
+     */
+    static <T> void setOption(AbstractSelectableChannel c, Object stateLock, Socket s, SocketOption<T> name, T value)
+            throws IOException {
+        Objects.requireNonNull(name, "name");
+        synchronized (stateLock) {
+            if (!c.isOpen()) {
+                throw new ClosedChannelException();
+            }
+            s.setOption(name, value);
         }
-        return ready;
+    }
+
+    /**
+     * Reads an option of the channel's socket, under its state lock.
+     *
+     * @throws ClosedChannelException if the channel is closed
+     */
+    static <T> T getOption(AbstractSelectableChannel c, Object stateLock, Socket s, SocketOption<T> name)
+            throws IOException {
+        Objects.requireNonNull(name, "name");
+        synchronized (stateLock) {
+            if (!c.isOpen()) {
+                throw new ClosedChannelException();
+            }
+            return s.getOption(name);
+        }
+    }
+
+    /** Whether epoll's {@code events} report an error or a hang-up: then every operation of interest is ready. */
+    static boolean failed(int events) {
+        return (events & (EPOLLERR | EPOLLHUP)) != 0;
     }
 }

@@ -11,7 +11,10 @@ final class FfmSelectionKey extends AbstractSelectionKey {
 
     final AbstractSelectableChannel channel;
     final FfmSelector selector;
-    final int fd;
+    /** The channel's descriptor when it was registered, -1 if it was closed by then; set once, under the selector. */
+    int fd = -1;
+    /** Whether its channel is closing or closed: it never enters epoll again. Guarded by the selector. */
+    boolean dead;
     private volatile int interestOps;
     private volatile int readyOps;
     /** Where the key is in its selector's selected-key set, -1 when not there; guarded by that set. */
@@ -21,10 +24,9 @@ final class FfmSelectionKey extends AbstractSelectionKey {
     /** The events epoll holds for the descriptor while armed; guarded by the selector. */
     int armedEvents;
 
-    FfmSelectionKey(AbstractSelectableChannel channel, FfmSelector selector, int fd) {
+    FfmSelectionKey(AbstractSelectableChannel channel, FfmSelector selector) {
         this.channel = channel;
         this.selector = selector;
-        this.fd = fd;
     }
 
     @Override

@@ -27,10 +27,12 @@ import static dev.ffmsockets.posix.Posix.*;
 
 /**
  * A {@link java.nio.channels.Selector} on {@code epoll(7)}, level-triggered, for the channels of this package. As the
- * JDK's: a key whose interest set is empty is taken out of epoll (an error or hang-up would otherwise be reported
- * forever), cancelled keys are deregistered at the next selection, {@link #wakeup()} before a selection makes it
- * return at once, and an interrupted selecting thread returns with its interrupt status set. Interest changes reach
- * epoll at once ({@code epoll_ctl} is safe beside a thread in {@code epoll_wait}). The wake-up is an
+ * JDK's: a selection synchronizes on the selector, then on its selected-key set; a key whose interest set is empty is
+ * taken out of epoll (an error or hang-up would otherwise be reported forever), cancelled keys are deregistered at the
+ * next selection, {@link #wakeup()} before a selection makes it return at once, a close while another thread selects
+ * makes that selection return as a wake-up would, and an interrupted selecting thread returns with its interrupt status
+ * set. Interest changes reach epoll at once ({@code epoll_ctl} is safe beside a thread in {@code epoll_wait}). A
+ * channel that closes takes its descriptor out of epoll first ({@link ChannelKeys}). The wake-up is an
  * {@code eventfd(2)}.
  */
 final class FfmSelector extends AbstractSelector {
@@ -47,7 +49,8 @@ final class FfmSelector extends AbstractSelector {
     /** The selected-key set: no allocation per key selected (each key knows its place in it). */
     private final SelectedKeys selected = new SelectedKeys();
     private final AtomicBoolean woken = new AtomicBoolean();
-    private final Object selecting = new Object();
+    /** Whether a selection is in progress, for the selecting thread's own reentry; guarded by this. */
+    private boolean inSelect;
     /** Set when the descriptors are closed and the memory freed; written under ctl and wakeCapture. */
     private volatile boolean released;
 
@@ -113,14 +116,20 @@ final class FfmSelector extends AbstractSelector {
             throw new IllegalSelectorException();
         }
         ensureOpen();
-        int fd = c.librarySocket().fd();
-        FfmSelectionKey key = new FfmSelectionKey(ch, this, fd);
+        FfmSelectionKey key = new FfmSelectionKey(ch, this);
         key.attach(att);
         synchronized (this.ctl) {
-            FfmSelectionKey stale = keyOf(fd);
-            if (stale != null) {
-                drop(stale); // a cancelled key of a closed channel whose number this one now has
+            // first among the channel's keys, then the number: a close either finds this key and takes it out of
+            // epoll, or came first and leaves a key that never enters epoll (the channel's close cancels it)
+            boolean open = FfmChannel.keys(c).add(key);
+            int fd = c.librarySocket().fd();
+            key.fd = fd;
+            if (!open || fd < 0) {
+                key.dead = true;
+                keys.add(key);
+                return key;
             }
+            // a cancelled key of a closed channel whose number this one now has stays for the next selection to drop
             AtomicReferenceArray<FfmSelectionKey> t = byFd;
             if (fd >= t.length()) {
                 AtomicReferenceArray<FfmSelectionKey> bigger = new AtomicReferenceArray<>(Math.max(fd + 1, t.length() * 2));
@@ -144,7 +153,7 @@ final class FfmSelector extends AbstractSelector {
     /** Brings epoll in line with a key's interest set. */
     void interestChanged(FfmSelectionKey key) {
         synchronized (ctl) {
-            if (released || !key.isValid() || keyOf(key.fd) != key) {
+            if (released || key.dead || !key.isValid() || keyOf(key.fd) != key) {
                 return;
             }
             int events = FfmChannel.events(key.interest());
@@ -160,18 +169,36 @@ final class FfmSelector extends AbstractSelector {
         }
     }
 
+    /**
+     * The key's channel is closing: its descriptor leaves epoll now, before {@code close(2)}, and never enters it
+     * again. A selection in progress that has an event of it already finds the key cancelled, or its slot taken by a
+     * key of a new channel with the same number (a spurious readiness, which the contract allows).
+     */
+    void closing(FfmSelectionKey key) {
+        synchronized (ctl) {
+            key.dead = true;
+            disarm(key);
+        }
+    }
+
+    /** Out of epoll, if it is there. Under ctl. */
+    private void disarm(FfmSelectionKey key) {
+        if (key.armed && !released && keyOf(key.fd) == key) {
+            Kernel.epoll_ctl(ctlCapture, epfd, EPOLL_CTL_DEL, key.fd, MemorySegment.NULL);
+        }
+        key.armed = false;
+    }
+
     /** Takes a cancelled key out: out of epoll, out of the key sets, deregistered from its channel. */
     private void drop(FfmSelectionKey key) {
         synchronized (ctl) {
+            disarm(key);
             if (keyOf(key.fd) == key) {
-                if (key.armed && !released) {
-                    Kernel.epoll_ctl(ctlCapture, epfd, EPOLL_CTL_DEL, key.fd, MemorySegment.NULL);
-                    key.armed = false;
-                }
                 byFd.compareAndSet(key.fd, key, null);
             }
             keys.remove(key);
         }
+        FfmChannel.keys((FfmChannel) key.channel).remove(key);
         synchronized (selected) {
             selected.remove(key);
         }
@@ -229,72 +256,85 @@ final class FfmSelector extends AbstractSelector {
         return doSelect(java.util.Objects.requireNonNull(action), 0);
     }
 
-    /** One selection: {@code timeout} milliseconds, -1 for none, 0 for not waiting. */
+    /**
+     * One selection: {@code timeout} milliseconds, -1 for none, 0 for not waiting. Synchronizes on the selector, then
+     * on its selected-key set, as the {@code Selector} contract says; a close from another thread meanwhile makes it
+     * return as a wake-up would.
+     *
+     * @throws IllegalStateException if the calling thread is selecting already (from a selection's action)
+     */
     private int doSelect(Consumer<SelectionKey> action, long timeout) {
-        synchronized (selecting) {
+        synchronized (this) {
             ensureOpen();
-            processCancelled();
-            synchronized (selected) {
-                selected.selecting();
+            if (inSelect) {
+                throw new IllegalStateException("select in progress");
             }
-            int n;
-            boolean blocking = timeout != 0;
-            if (blocking) {
-                begin();
-            }
+            inSelect = true;
             try {
-                int wait = woken.get() ? 0 : (int) Math.min(timeout, Integer.MAX_VALUE);
-                n = Kernel.epoll_wait(capture, epfd, events, MAX_EVENTS, wait);
-                if (n < 0) {
-                    n = 0; // EINTR: a signal, or a close waking this thread; the caller selects again
+                synchronized (selected) {
+                    return selectLocked(action, timeout);
                 }
             } finally {
-                if (blocking) {
-                    end();
-                }
+                inSelect = false;
             }
-            ensureOpen();
-            processCancelled();
-            int updated = 0;
-            for (int i = 0; i < n; i++) {
-                int fd = Platform.epollFd(events, i);
-                int ev = Platform.epollEvents(events, i);
-                if (fd == wakeFd) {
-                    Kernel.read(capture, wakeFd, eight, 8);
-                    continue;
-                }
-                FfmSelectionKey key = keyOf(fd);
-                if (key == null || !key.isValid()) {
-                    continue;
-                }
-                int ready = FfmChannel.ready(ev, key.interest());
-                if (ready == 0) {
-                    continue;
-                }
-                if (action != null) {
-                    key.readyOps(ready);
-                    action.accept(key);
-                    ensureOpen();
-                    updated++;
-                } else {
-                    synchronized (selected) {
-                        if (key.selectedAt >= 0) {
-                            int before = key.readyOps();
-                            if ((before | ready) != before) {
-                                key.readyOps(before | ready);
-                                updated++;
-                            }
-                        } else {
-                            key.readyOps(ready);
-                            selected.put(key);
-                            updated++;
-                        }
-                    }
-                }
-            }
-            woken.set(false);
-            return updated;
         }
+    }
+
+    private int selectLocked(Consumer<SelectionKey> action, long timeout) {
+        processCancelled();
+        selected.selecting();
+        int n;
+        boolean blocking = timeout != 0;
+        if (blocking) {
+            begin();
+        }
+        try {
+            int wait = woken.get() ? 0 : (int) Math.min(timeout, Integer.MAX_VALUE);
+            n = Kernel.epoll_wait(capture, epfd, events, MAX_EVENTS, wait);
+            if (n < 0) {
+                n = 0; // EINTR: a signal; the caller selects again
+            }
+        } finally {
+            if (blocking) {
+                end();
+            }
+        }
+        processCancelled();
+        int updated = 0;
+        for (int i = 0; i < n; i++) {
+            int fd = Platform.epollFd(events, i);
+            int ev = Platform.epollEvents(events, i);
+            if (fd == wakeFd) {
+                Kernel.read(capture, wakeFd, eight, 8);
+                continue;
+            }
+            FfmSelectionKey key = keyOf(fd);
+            if (key == null || !key.isValid()) {
+                continue;
+            }
+            int ready = FfmChannel.readyOps((FfmChannel) key.channel, ev, key.interest());
+            if (ready == 0) {
+                continue;
+            }
+            if (action != null) {
+                key.readyOps(ready);
+                action.accept(key);
+                ensureOpen(); // the action closed the selector
+                updated++;
+            } else if (key.selectedAt >= 0) {
+                int before = key.readyOps();
+                if ((before | ready) != before) {
+                    key.readyOps(before | ready);
+                    updated++;
+                }
+            } else {
+                key.readyOps(ready);
+                selected.put(key);
+                updated++;
+            }
+        }
+        woken.set(false);
+        return updated;
     }
 
     /** Makes the selection in progress, or the next one, return at once: one {@code write(2)} to the eventfd. */
@@ -310,24 +350,30 @@ final class FfmSelector extends AbstractSelector {
         return this;
     }
 
+    /**
+     * Closes: wakes a selection in progress (which returns as from a wake-up) and, once it has returned, cancels every
+     * key and closes epoll and the eventfd.
+     */
     @Override
     protected void implCloseSelector() {
         // isOpen() is false already, so wakeup() would not write: wake a selecting thread here
         synchronized (wakeCapture) {
             Kernel.write(wakeCapture, wakeFd, one, 8);
         }
-        synchronized (selecting) {
-            for (SelectionKey k : keys.toArray(new SelectionKey[0])) {
-                ((AbstractSelectionKey) k).cancel();
-            }
-            processCancelled();
-            synchronized (ctl) {
-                synchronized (wakeCapture) {
-                    released = true;
-                    Kernel.close(capture, wakeFd);
-                    Kernel.close(capture, epfd);
+        synchronized (this) {
+            synchronized (selected) {
+                for (SelectionKey k : keys.toArray(new SelectionKey[0])) {
+                    ((AbstractSelectionKey) k).cancel();
                 }
-                arena.close();
+                processCancelled();
+                synchronized (ctl) {
+                    synchronized (wakeCapture) {
+                        released = true;
+                        Kernel.close(capture, wakeFd);
+                        Kernel.close(capture, epfd);
+                    }
+                    arena.close();
+                }
             }
         }
     }
@@ -389,6 +435,11 @@ final class FfmSelector extends AbstractSelector {
 
         @Override
         public boolean add(SelectionKey k) {
+            throw new UnsupportedOperationException("a selected-key set takes no additions");
+        }
+
+        @Override
+        public boolean addAll(java.util.Collection<? extends SelectionKey> c) {
             throw new UnsupportedOperationException("a selected-key set takes no additions");
         }
 

@@ -18,8 +18,10 @@ import java.util.Objects;
  * as Netty ({@code NioIoHandler.newFactory(FfmSelectorProvider.provider())}), or make it the JVM's with
  * {@code -Djava.nio.channels.spi.SelectorProvider=dev.ffmsockets.nio.FfmSelectorProvider}.
  *
- * <p>{@link #openPipe} throws {@link UnsupportedOperationException} (pipes are not sockets); datagram channels have no
- * {@code socket()} view and no multicast membership yet.
+ * <p>Its channels keep the JDK's contracts (the JDK's own channels and Netty's test suite are the referees): see
+ * {@link FfmSocketChannel}, {@link FfmServerSocketChannel} and {@link FfmDatagramChannel}. Channels opened without a
+ * family are dual-stack IPv6, as the JDK's, or IPv4 with {@code -Djava.net.preferIPv4Stack=true}. A {@link Pipe} is an
+ * AF_UNIX {@code socketpair(2)}, each end shut down in the direction it does not use.
  */
 public class FfmSelectorProvider extends SelectorProvider {
 
@@ -51,7 +53,7 @@ public class FfmSelectorProvider extends SelectorProvider {
     /** {@return a datagram channel of a dual-stack IPv6 socket (IPv4 peers too), as the JDK's default} */
     @Override
     public DatagramChannel openDatagramChannel() throws IOException {
-        return new FfmDatagramChannel(this, Family.INET6);
+        return new FfmDatagramChannel(this, ChannelAddresses.defaultFamily());
     }
 
     /** {@return a datagram channel of {@code family}: INET, INET6 or UNIX} */
@@ -60,10 +62,10 @@ public class FfmSelectorProvider extends SelectorProvider {
         return new FfmDatagramChannel(this, family(family));
     }
 
-    /** Not supported: pipes are not sockets. */
+    /** {@return a pipe: an AF_UNIX stream {@code socketpair(2)}, one end the source, the other the sink} */
     @Override
-    public Pipe openPipe() {
-        throw new UnsupportedOperationException("FfmSelectorProvider: pipes are not sockets; use the JDK's provider");
+    public Pipe openPipe() throws IOException {
+        return new FfmPipe(this);
     }
 
     /** {@return a selector on {@code epoll(7)}} */
@@ -75,7 +77,7 @@ public class FfmSelectorProvider extends SelectorProvider {
     /** {@return a server channel of a dual-stack IPv6 socket (IPv4 peers too), as the JDK's default} */
     @Override
     public ServerSocketChannel openServerSocketChannel() throws IOException {
-        return new FfmServerSocketChannel(this, Family.INET6);
+        return new FfmServerSocketChannel(this, ChannelAddresses.defaultFamily());
     }
 
     /** {@return a server channel of {@code family}: INET, INET6 or UNIX} */
@@ -87,7 +89,7 @@ public class FfmSelectorProvider extends SelectorProvider {
     /** {@return a channel of a dual-stack IPv6 socket (IPv4 peers too), as the JDK's default} */
     @Override
     public SocketChannel openSocketChannel() throws IOException {
-        return new FfmSocketChannel(this, Family.INET6);
+        return new FfmSocketChannel(this, ChannelAddresses.defaultFamily());
     }
 
     /** {@return a channel of {@code family}: INET, INET6 or UNIX} */

@@ -1,61 +1,71 @@
 package dev.ffmsockets.nio;
 
+import dev.ffmsockets.ErrnoException;
+import dev.ffmsockets.ErrnoSocketTimeoutException;
 import dev.ffmsockets.Family;
-import dev.ffmsockets.SockAddr;
+import dev.ffmsockets.MsgFlag;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
-import dev.ffmsockets.net.FfmSocket;
+import dev.ffmsockets.impl.Addresses;
+import dev.ffmsockets.impl.SocketParts;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.net.SocketOption;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AlreadyBoundException;
-import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ConnectionPendingException;
-import java.nio.channels.NoConnectionPendingException;
-import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Objects;
-import java.util.Set;
 
+import static dev.ffmsockets.posix.Posix.ECONNRESET;
+import static dev.ffmsockets.posix.Posix.EPOLLIN;
+import static dev.ffmsockets.posix.Posix.EPOLLOUT;
 
 /**
- * A {@link SocketChannel} over the library's {@link Socket}: its calls, its close rule (a thread blocked in a read is
- * woken with {@link java.nio.channels.AsynchronousCloseException}, or {@link java.nio.channels.ClosedByInterruptException}
- * when it is the one interrupted), its parking of virtual threads in blocking mode. Made by {@link FfmSelectorProvider}
+ * A {@link SocketChannel} over the library's {@link Socket}, with the JDK's channel's contract: one read and one write
+ * in progress at a time (two writers never interleave their bytes; a second waits), a blocking-mode change that waits
+ * for both, one state (unconnected, connection pending, connected, closed) guarded by one lock, the addresses kept as
+ * the channel learnt them, and a connection reset reported by every later read. A thread blocked in a read or write
+ * is woken by a close with {@link AsynchronousCloseException}, or {@link java.nio.channels.ClosedByInterruptException}
+ * when it is the one interrupted; virtual threads park in the library's poller. Made by {@link FfmSelectorProvider}
  * or around a socket of the library with {@link #of(Socket)} (socket activation, a descriptor received by
  * {@code recvMsg}).
  */
-public final class FfmSocketChannel extends SocketChannel implements FfmChannel {
+public final class FfmSocketChannel extends SocketChannelState implements FfmChannel {
 
-    private final Socket s;
-    private final Object stateLock = new Object();
-    /** Guarded by stateLock for writes. */
-    private volatile boolean connected, pending, inputShut, outputShut, bound;
-    private volatile FfmSocket adaptor;
+    final ChannelKeys keys = new ChannelKeys();
+    /** Whether a read saw the connection reset: every later read says so again. Guarded by readLock. */
+    private boolean reset;
+    private SocketAdaptor adaptor;
 
     FfmSocketChannel(SelectorProvider provider, Family family) throws IOException {
-        this(provider, FfmChannel.open(family, SocketType.STREAM), false, false);
+        this(provider, FfmChannel.open(family, SocketType.STREAM), UNCONNECTED, null, null);
     }
 
-    private FfmSocketChannel(SelectorProvider provider, Socket s, boolean connected, boolean bound) {
-        super(provider);
-        this.s = s;
-        this.connected = connected;
-        this.bound = connected || bound;
+    private FfmSocketChannel(SelectorProvider provider, Socket s, int state, SocketAddress local, SocketAddress remote) {
+        super(provider, s, state, local, remote);
     }
 
-
+    /** A channel over a socket {@code accept} returned: connected, its names read from the kernel. */
     static FfmSocketChannel accepted(SelectorProvider provider, Socket s) {
-        return new FfmSocketChannel(provider, s, true, true);
+        SocketAddress local = null, remote = null;
+        try {
+            local = ChannelAddresses.local(s);
+            remote = ChannelAddresses.toJava(s.remoteAddress());
+        } catch (IOException reset) {
+            // reset before its names were read: the first read reports it
+        }
+        return new FfmSocketChannel(provider, s, CONNECTED, local, remote);
     }
 
     /**
-     * A channel over a stream socket of the library, which the channel then owns; connected if the socket is.
+     * A channel over a stream socket of the library, which the channel then owns; connected if the socket is, bound
+     * if it has a name.
      *
      * @param socket an open stream socket
      * @return the channel, in blocking mode
@@ -66,15 +76,16 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         if (socket.type() != SocketType.STREAM) {
             throw new IllegalArgumentException("FfmSocketChannel: " + socket + " is not a stream socket");
         }
-        boolean connected;
+        SocketAddress local = null, remote = null;
         try {
-            socket.remoteAddress();
-            connected = true;
-        } catch (IOException e) {
-            connected = false;
+            SocketAddress named = ChannelAddresses.local(socket);
+            local = Addresses.named(socket.localAddress()) ? named : null;
+            remote = ChannelAddresses.toJava(socket.remoteAddress());
+        } catch (IOException notConnected) {
+            // unconnected (or closed: the channel reports that at its first use)
         }
-        FfmSocketChannel c = new FfmSocketChannel(FfmSelectorProvider.provider(), socket, connected,
-                FfmChannel.isBound(socket));
+        FfmSocketChannel c = new FfmSocketChannel(FfmSelectorProvider.provider(), socket,
+                remote != null ? CONNECTED : UNCONNECTED, local, remote);
         try {
             socket.setBlocking(true);
         } catch (IOException e) {
@@ -88,181 +99,38 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
         return s;
     }
 
-    private Family family() {
-        return s.family();
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-        if (!isOpen()) {
-            throw new ClosedChannelException();
-        }
-    }
-
-    // ---- binding, connecting --------------------------------------------------------------------------------
-
-    @Override
-    public SocketChannel bind(SocketAddress local) throws IOException {
-        synchronized (stateLock) {
-            ensureOpen();
-            if (pending) {
-                throw new ConnectionPendingException();
-            }
-            if (connected) {
-                throw new AlreadyConnectedException();
-            }
-            if (bound) {
-                throw new AlreadyBoundException();
-            }
-            SockAddr a = local == null ? ChannelAddresses.any(family()) : ChannelAddresses.of(local, family());
-            if (a != null) {
-                s.bind(a);
-            }
-            bound = true;
-        }
-        return this;
-    }
-
-    /**
-     * Connects: {@code connect(2)}. In non-blocking mode returns {@code false} while an Internet connection is in
-     * progress ({@link #finishConnect()} completes it). A connection that fails closes the channel, as the JDK's does.
-     */
-    @Override
-    public boolean connect(SocketAddress remote) throws IOException {
-        SockAddr peer;
-        synchronized (stateLock) {
-            ensureOpen();
-            if (connected) {
-                throw new AlreadyConnectedException();
-            }
-            if (pending) {
-                throw new ConnectionPendingException();
-            }
-            peer = ChannelAddresses.of(remote, family());
-            pending = true;
-        }
-        boolean done = connecting(() -> s.connect(peer));
-        synchronized (stateLock) {
-            bound = true;
-            if (done) {
-                pending = false;
-                connected = true;
-            }
-        }
-        return done;
-    }
-
-    @Override
-    public boolean finishConnect() throws IOException {
-        synchronized (stateLock) {
-            ensureOpen();
-            if (connected) {
-                return true;
-            }
-            if (!pending) {
-                throw new NoConnectionPendingException();
-            }
-        }
-        boolean done = connecting(s::finishConnect);
-        if (done) {
-            synchronized (stateLock) {
-                pending = false;
-                connected = true;
-            }
-        }
-        return done;
-    }
-
-    /** A step of connecting, which may fail. */
-    private interface Step {
-        boolean run() throws IOException;
-    }
-
-    /**
-     * Runs a step of connecting as an I/O operation of the channel. A failure of a channel still open is the
-     * connection's own: the channel is closed and the failure thrown, as the JDK's does; in a closed one, an
-     * asynchronous close ({@code end} throws it).
-     */
-    private boolean connecting(Step step) throws IOException {
-        boolean done = false;
-        IOException failed = null;
-        begin();
-        try {
-            done = step.run();
-        } catch (IOException e) {
-            failed = e;
-        } finally {
-            end(done || !isBlocking() || failed != null && isOpen());
-        }
-        if (failed != null) {
-            close();
-            throw failed;
-        }
-        return done;
-    }
-
-    @Override
-    public boolean isConnected() {
-        return connected;
-    }
-
-    @Override
-    public boolean isConnectionPending() {
-        return pending;
-    }
-
-    @Override
-    public SocketChannel shutdownInput() throws IOException {
-        ensureConnected();
-        if (!inputShut) {
-            s.shutdownInput();
-            inputShut = true;
-        }
-        return this;
-    }
-
-    @Override
-    public SocketChannel shutdownOutput() throws IOException {
-        ensureConnected();
-        if (!outputShut) {
-            s.shutdownOutput();
-            outputShut = true;
-        }
-        return this;
-    }
-
-    /** As the JDK's channel: after {@link #shutdownOutput} a write fails with {@code AsynchronousCloseException}. */
-    private void ensureWritable() throws ClosedChannelException {
-        ensureConnected();
-        if (outputShut) {
-            throw new AsynchronousCloseException();
-        }
-    }
-
-    private void ensureConnected() throws ClosedChannelException {
-        ensureOpen();
-        if (!connected) {
-            throw new NotYetConnectedException();
-        }
-    }
-
     // ---- reading, writing -----------------------------------------------------------------------------------
 
+    /** One {@code recv(2)}; written out rather than through {@link #reading}, so that it allocates nothing. */
     @Override
     public int read(ByteBuffer dst) throws IOException {
         FfmChannel.writable(Objects.requireNonNull(dst, "dst"));
-        ensureConnected();
-        if (inputShut) {
-            return -1;
-        }
-        int n = 0;
-        boolean blocking = enter();
+        readLock.lock();
         try {
-            n = s.recv(dst);
-            return n;
-        } catch (IOException e) {
-            throw closedMeanwhile(blocking, e);
+            ensureOpenAndConnected();
+            boolean blocking = isBlocking();
+            int n = 0;
+            try {
+                if (blocking) {
+                    begin();
+                }
+                if (reset) {
+                    throw new SocketException("Connection reset");
+                }
+                if (inputShut) {
+                    return -1;
+                }
+                n = s.recv(dst);
+            } catch (IOException e) {
+                throw readFailed(blocking, e);
+            } finally {
+                if (blocking) {
+                    end(n > 0);
+                }
+            }
+            return n <= 0 && inputShut ? -1 : n;
         } finally {
-            leave(blocking, n != 0);
+            readLock.unlock();
         }
     }
 
@@ -273,44 +141,108 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         ByteBuffer[] bufs = FfmChannel.batch(dsts, offset, length, true);
-        ensureConnected();
-        if (inputShut) {
-            return -1;
-        }
-        if (bufs.length == 0) {
+        return reading(() -> bufs.length == 0 ? 0 : FfmChannel.scatter(s, bufs), 0);
+    }
+
+    /**
+     * Reads into an array in blocking mode, waiting at most {@code nanos} (0: no limit): the input stream of the
+     * {@code java.net} view, whose {@code SO_TIMEOUT} is its own.
+     *
+     * @throws IllegalBlockingModeException if the channel is in non-blocking mode
+     * @throws SocketTimeoutException       {@code Read timed out}; the channel stays usable
+     */
+    int blockingRead(byte[] b, int off, int len, long nanos) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
             return 0;
         }
-        long n = 0;
-        boolean blocking = enter();
+        return (int) reading(() -> SocketParts.transfers(s).recvWithin(b, off, len, nanos), nanos > 0 ? nanos : -1);
+    }
+
+    /** A receive of the socket, for {@link #reading}. */
+    private interface Receive {
+        long run() throws IOException;
+    }
+
+    /**
+     * One read under the read lock, as the JDK's channel makes it: a reset seen before is reported again, after
+     * {@link #shutdownInput()} the stream has ended.
+     *
+     * @param viewNanos 0 for a read of the channel's own; for the view's stream, its timeout (-1: none), which needs
+     *                  blocking mode
+     */
+    private long reading(Receive receive, long viewNanos) throws IOException {
+        readLock.lock();
         try {
-            n = FfmChannel.scatter(s, bufs);
-            return n;
-        } catch (IOException e) {
-            throw closedMeanwhile(blocking, e);
+            ensureOpenAndConnected();
+            boolean blocking = isBlocking();
+            if (viewNanos != 0 && !blocking) {
+                throw new IllegalBlockingModeException();
+            }
+            long n = 0;
+            try {
+                if (blocking) {
+                    begin();
+                }
+                if (reset) {
+                    throw new SocketException("Connection reset");
+                }
+                if (inputShut) {
+                    return -1;
+                }
+                n = receive.run();
+            } catch (IOException e) {
+                throw readFailed(blocking, e);
+            } finally {
+                if (blocking) {
+                    end(n > 0); // AsynchronousCloseException or ClosedByInterruptException when woken by either
+                }
+            }
+            return n <= 0 && inputShut ? -1 : n; // shut down meanwhile: the stream has ended, whatever the call saw
         } finally {
-            leave(blocking, n != 0);
+            readLock.unlock();
         }
     }
 
+    /**
+     * {@code send(2)}: in blocking mode until all is sent, in non-blocking mode once. Written out rather than through
+     * {@link #writing}, so that it allocates nothing.
+     */
     @Override
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
-        ensureWritable();
-        int n = 0;
-        boolean blocking = enter();
+        writeLock.lock();
         try {
-            if (blocking) {
-                int before = src.remaining();
-                s.sendAll(src);
-                n = before;
-            } else {
-                n = s.send(src);
+            ensureOpenAndConnected();
+            boolean blocking = isBlocking();
+            int n = 0;
+            try {
+                if (blocking) {
+                    begin();
+                }
+                if (outputShut) {
+                    throw new ClosedChannelException();
+                }
+                if (blocking) {
+                    int before = src.remaining();
+                    s.sendAll(src);
+                    n = before;
+                } else {
+                    n = s.send(src);
+                }
+            } catch (IOException e) {
+                throw closedMeanwhile(blocking, e);
+            } finally {
+                if (blocking) {
+                    end(n > 0);
+                }
+                if (n <= 0 && outputShut) {
+                    throw new AsynchronousCloseException();
+                }
             }
             return n;
-        } catch (IOException e) {
-            throw closedMeanwhile(blocking, e);
         } finally {
-            leave(blocking, n != 0);
+            writeLock.unlock();
         }
     }
 
@@ -323,10 +255,8 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
-        ensureWritable();
-        long total = 0;
-        boolean blocking = enter();
-        try {
+        return writing(blocking -> {
+            long total = 0;
             for (ByteBuffer[] bufs = FfmChannel.batch(srcs, offset, length, false); bufs.length > 0;
                  bufs = FfmChannel.batch(srcs, offset, length, false)) {
                 total += FfmChannel.gather(s, bufs);
@@ -335,136 +265,175 @@ public final class FfmSocketChannel extends SocketChannel implements FfmChannel 
                 }
             }
             return total;
-        } catch (IOException e) {
-            throw closedMeanwhile(blocking, e);
-        } finally {
-            leave(blocking, total != 0);
+        }, false);
+    }
+
+    /** Writes all of an array in blocking mode: the output stream of the {@code java.net} view. */
+    void blockingWriteFully(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len > 0) {
+            writing(blocking -> {
+                s.sendAll(b, off, len);
+                return len;
+            }, true);
         }
     }
 
     /**
-     * Starts a read or write: in blocking mode as an interruptible operation ({@code begin()}), so that an interrupt
-     * or a close wakes it; in non-blocking mode, which never waits, with nothing to install, as the JDK's channels do.
+     * One byte of urgent data, {@code send(2)} with {@code MSG_OOB}, for the view.
      *
-     * @return whether the channel is in blocking mode
+     * @return 1, or 0 when there was no room for it
      */
-    private boolean enter() {
-        boolean blocking = isBlocking();
-        if (blocking) {
-            begin();
-        }
-        return blocking;
+    int sendUrgentData(byte data) throws IOException {
+        return (int) writing(blocking -> s.send(new byte[] {data}, 0, 1, MsgFlag.OOB, MsgFlag.DONTWAIT), false);
     }
 
-    private void leave(boolean blocking, boolean completed) throws java.nio.channels.AsynchronousCloseException {
-        if (blocking) {
-            end(completed); // AsynchronousCloseException or ClosedByInterruptException when woken by either
+    /** A send of the socket, for {@link #writing}. */
+    private interface Send {
+        long run(boolean blocking) throws IOException;
+    }
+
+    /**
+     * One write under the write lock, as the JDK's channel makes it: after {@link #shutdownOutput()} it fails with
+     * {@link AsynchronousCloseException}.
+     *
+     * @param view whether it is the view's stream, which needs blocking mode
+     */
+    private long writing(Send send, boolean view) throws IOException {
+        writeLock.lock();
+        try {
+            ensureOpenAndConnected();
+            boolean blocking = isBlocking();
+            if (view && !blocking) {
+                throw new IllegalBlockingModeException();
+            }
+            long n = 0;
+            try {
+                if (blocking) {
+                    begin();
+                }
+                if (outputShut) {
+                    throw new ClosedChannelException();
+                }
+                n = send.run(blocking);
+                return n;
+            } catch (IOException e) {
+                throw closedMeanwhile(blocking, e);
+            } finally {
+                if (blocking) {
+                    end(n > 0);
+                }
+                if (n <= 0 && outputShut) {
+                    throw new AsynchronousCloseException();
+                }
+            }
+        } finally {
+            writeLock.unlock();
         }
+    }
+
+    /**
+     * What a failed read throws: a timeout of the view's stream as {@code java.net} says it, a reset remembered for
+     * every later read.
+     */
+    private IOException readFailed(boolean blocking, IOException e) {
+        if (e instanceof ErrnoSocketTimeoutException) {
+            return timedOut("Read timed out", e);
+        }
+        if (e instanceof ErrnoException x && x.errno() == ECONNRESET) {
+            reset = true;
+        }
+        return closedMeanwhile(blocking, e);
     }
 
     /** A failure of a non-blocking call because another thread closed the channel is an asynchronous close. */
     private IOException closedMeanwhile(boolean blocking, IOException e) {
-        return !blocking && !isOpen() ? new java.nio.channels.AsynchronousCloseException() : e;
+        return !blocking && !isOpen() && !(e instanceof ClosedChannelException) ? new AsynchronousCloseException() : e;
     }
 
-    // ---- addresses, options, the socket view -----------------------------------------------------------------
-
-    @Override
-    public SocketAddress getLocalAddress() throws IOException {
-        ensureOpen();
-        return bound ? ChannelAddresses.toJava(s.localAddress()) : null; // as the JDK's: null until bound
-    }
-
-    @Override
-    public SocketAddress getRemoteAddress() throws IOException {
-        ensureOpen();
-        return connected ? ChannelAddresses.toJava(s.remoteAddress()) : null;
-    }
-
-    @Override
-    public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name, "name");
-        ensureOpen();
-        s.setOption(name, value);
-        return this;
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name, "name");
-        ensureOpen();
-        return s.getOption(name);
-    }
-
-    @Override
-    public Set<SocketOption<?>> supportedOptions() {
-        return s.supportedOptions();
+    /** How many bytes can be read without waiting, up to 8 KiB: a peek ({@code MSG_PEEK | MSG_DONTWAIT}). */
+    int available() throws IOException {
+        synchronized (stateLock) {
+            ensureOpenAndConnected();
+            if (inputShut) {
+                return 0;
+            }
+        }
+        byte[] peek = new byte[8192];
+        return Math.max(0, s.recv(peek, 0, peek.length, MsgFlag.PEEK, MsgFlag.DONTWAIT));
     }
 
     /**
-     * {@return a {@code java.net.Socket} over this channel's socket (closing it closes the channel)}
+     * {@return a {@code java.net.Socket} view of this channel: it keeps nothing of its own but its read timeout, and
+     * is right in every state of the channel}
      *
      * @throws UnsupportedOperationException for an AF_UNIX channel, as the JDK's
      */
     @Override
     public java.net.Socket socket() {
-        if (s.family() == Family.UNIX) {
-            throw new UnsupportedOperationException("Not supported");
-        }
-        FfmSocket a = adaptor;
-        if (a == null) {
-            synchronized (stateLock) {
-                a = adaptor;
-                if (a == null) {
-                    try {
-                        adaptor = a = new FfmSocket(s) {
-                            @Override
-                            public void close() {
-                                try {
-                                    FfmSocketChannel.this.close();
-                                } catch (IOException e) {
-                                    // the channel's close does not fail
-                                }
-                            }
-
-                            @Override
-                            public boolean isConnected() {
-                                return FfmSocketChannel.this.isConnected();
-                            }
-
-                            @Override
-                            public boolean isClosed() {
-                                return !FfmSocketChannel.this.isOpen();
-                            }
-
-                            @Override
-                            public SocketChannel getChannel() {
-                                return FfmSocketChannel.this;
-                            }
-                        };
-                    } catch (IOException e) {
-                        throw new IllegalStateException("socket(): the channel is closed", e);
-                    }
-                }
+        synchronized (stateLock) {
+            if (family == Family.UNIX) {
+                throw new UnsupportedOperationException("Not supported");
             }
+            if (adaptor == null) {
+                adaptor = SocketAdaptor.of(this);
+            }
+            return adaptor;
         }
-        return a;
+    }
+
+    /** The operations of {@code interest} epoll's {@code events} make ready: see {@link FfmChannel#readyOps}. */
+    int readyOps(int events, int interest) {
+        if (FfmChannel.failed(events)) {
+            return interest;
+        }
+        int ready = 0;
+        int st = state;
+        if ((events & EPOLLIN) != 0 && st == CONNECTED) {
+            ready |= interest & SelectionKey.OP_READ;
+        }
+        if ((events & EPOLLOUT) != 0) {
+            ready |= interest & (st == CONNECTED ? SelectionKey.OP_WRITE : st == PENDING ? SelectionKey.OP_CONNECT : 0);
+        }
+        return ready;
     }
 
     // ---- close, mode ---------------------------------------------------------------------------------------
 
+    /**
+     * Closes: the descriptor leaves every selector's epoll set, then the socket is closed, which wakes a thread
+     * blocked in a read or write on it (the descriptor is released once no call uses it).
+     */
     @Override
     protected void implCloseSelectableChannel() {
+        synchronized (stateLock) {
+            state = CLOSED;
+        }
+        keys.closing();
         s.close();
     }
 
-    @Override
-    protected void implConfigureBlocking(boolean block) throws IOException {
-        s.setBlocking(block);
-    }
-
+    /** {@return as the JDK's: {@code java.nio.channels.SocketChannel[connected local=... remote=...]}} */
     @Override
     public String toString() {
-        return "FfmSocketChannel[" + (isOpen() ? s.toString() : "closed") + "]";
+        StringBuilder b = new StringBuilder(SocketChannel.class.getName()).append('[');
+        if (!isOpen()) {
+            return b.append("closed]").toString();
+        }
+        synchronized (stateLock) {
+            b.append(switch (state) {
+                case UNCONNECTED -> "unconnected";
+                case PENDING -> "connection-pending";
+                default -> "connected" + (inputShut ? " ishut" : "") + (outputShut ? " oshut" : "");
+            });
+            if (local != null) {
+                b.append(" local=").append(local);
+            }
+            if (remote != null) {
+                b.append(" remote=").append(remote);
+            }
+        }
+        return b.append(']').toString();
     }
 }
+
