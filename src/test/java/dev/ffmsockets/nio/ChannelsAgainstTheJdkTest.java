@@ -1,13 +1,8 @@
 package dev.ffmsockets.nio;
 
 import dev.ffmsockets.testing.Fds;
-import dev.ffmsockets.testing.NoDescriptorLeaks;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -20,7 +15,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,76 +22,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.ffmsockets.nio.Referee.JDK;
+import static dev.ffmsockets.nio.Referee.Named;
+import static dev.ffmsockets.nio.Referee.OURS;
+import static dev.ffmsockets.nio.Referee.Scenario;
+import static dev.ffmsockets.nio.Referee.loopback;
+import static dev.ffmsockets.nio.Referee.pair;
+import static dev.ffmsockets.nio.Referee.text;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The JDK's own provider as the referee: each scenario runs on the JDK's channels and selector and on this
  * package's, and must give the same result or the same exception (type and, for misuse, message).
  */
-@ExtendWith(NoDescriptorLeaks.class)
-class ChannelsAgainstTheJdkTest {
-
-    private static final SelectorProvider JDK = SelectorProvider.provider(), OURS = FfmSelectorProvider.provider();
-
-    @TempDir
-    Path dir;
+class ChannelsAgainstTheJdkTest extends AgainstTheJdk {
 
     private static final AtomicInteger UNIQUE = new AtomicInteger();
-
-    /** The JDK's blocking I/O on virtual threads opens descriptors of its own once (its pollers): made first. */
-    @BeforeAll
-    static void startTheJdksPollers() throws Exception {
-        try (ServerSocketChannel s = JDK.openServerSocketChannel().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            var accepted = pool.submit(() -> {
-                try (SocketChannel p = s.accept()) {
-                    return p.read(ByteBuffer.allocate(1));
-                }
-            });
-            try (SocketChannel c = pool.submit(() -> SocketChannel.open(s.getLocalAddress())).get()) {
-                c.write(ByteBuffer.wrap(new byte[] {1}));
-                accepted.get();
-            }
-        }
-    }
-
-    private interface Scenario {
-        Object run(SelectorProvider p, Path dir) throws Exception;
-    }
-
-    private static String outcome(Scenario s, SelectorProvider p, Path dir) {
-        try {
-            return "returned " + s.run(p, dir);
-        } catch (Exception e) {
-            Class<?> c = e.getClass();
-            while (!c.getPackageName().startsWith("java.")) {
-                c = c.getSuperclass();
-            }
-            // a failed system call's message is the library's (call, address, errno); misuse messages must match
-            boolean ours = e instanceof dev.ffmsockets.ErrnoException || e instanceof java.net.SocketException;
-            return c.getName() + (ours ? "" : ": " + e.getMessage());
-        }
-    }
-
-    private static InetSocketAddress loopback() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    }
-
-    /** A connected pair over TCP loopback (or AF_UNIX when {@code unix}): the client, then the accepted. */
-    private static SocketChannel[] pair(SelectorProvider p, Path dir, boolean unix) throws Exception {
-        SocketAddress at = unix ? UnixDomainSocketAddress.of(dir.resolve("s" + UNIQUE.incrementAndGet())) : loopback();
-        try (ServerSocketChannel server = unix ? p.openServerSocketChannel(StandardProtocolFamily.UNIX) : p.openServerSocketChannel()) {
-            server.bind(at);
-            SocketChannel c = unix ? p.openSocketChannel(StandardProtocolFamily.UNIX) : p.openSocketChannel();
-            c.connect(server.getLocalAddress());
-            return new SocketChannel[] {c, server.accept()};
-        }
-    }
-
-    private static String text(ByteBuffer b) {
-        b.flip();
-        return StandardCharsets.US_ASCII.decode(b).toString();
-    }
 
     private static final List<Scenario> SCENARIOS = new ArrayList<>();
 
@@ -469,15 +409,11 @@ class ChannelsAgainstTheJdkTest {
 
     @Test
     void everyScenarioGivesWhatTheJdkGives() {
-        List<String> differ = new ArrayList<>();
+        List<Named> named = new ArrayList<>();
         for (int i = 0; i < SCENARIOS.size(); i++) {
-            String jdk = outcome(SCENARIOS.get(i), JDK, dir);
-            String ours = outcome(SCENARIOS.get(i), OURS, dir);
-            if (!jdk.equals(ours)) {
-                differ.add("scenario " + i + ": JDK " + jdk + " | ours " + ours);
-            }
+            named.add(new Named("scenario " + i, SCENARIOS.get(i)));
         }
-        assertEquals(List.of(), differ, String.join("\n", differ));
+        Referee.assertSameOnBoth(named, dir);
     }
 
     @Test

@@ -164,7 +164,7 @@ class GatherScatterTest {
 
     @BeforeAll
     static void startTheJdksPollers() throws Exception {
-        ChannelsAgainstTheJdkTest.startTheJdksPollers();
+        Referee.startThePollers();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ffmsockets.nio;
 import dev.ffmsockets.UnixSockAddr;
 import dev.ffmsockets.net.NativeSocketAddress;
 import dev.ffmsockets.testing.Fds;
+import dev.ffmsockets.testing.Wrk;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -37,15 +38,12 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -144,7 +142,7 @@ class NettyTest {
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
             workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
-        assertEquals(before, Fds.open(), "descriptors after Netty stopped");
+        assertEquals(before, Fds.openOnceBackTo(before), "descriptors after Netty stopped");
     }
 
     /** What Netty's close of the server channel is expected to fail with, or {@code null} for success. */
@@ -198,18 +196,8 @@ class NettyTest {
         }
     }
 
-    private static Path wrk() {
-        Path p = Path.of("/usr/bin/wrk");
-        if (!Files.isExecutable(p)) {
-            throw new AssertionError("No wrk: /usr/bin/wrk is missing. Install it (Debian/Ubuntu: apt-get install wrk;"
-                    + " scripts/test installs it) and run the tests again.");
-        }
-        return p;
-    }
-
     @Test
     void anHttpServerUnderWrkAtFiftyAndAThousandConnections() throws Exception {
-        Path wrk = wrk();
         long before = Fds.open();
         FfmSelectorProvider p = FfmSelectorProvider.provider();
         EventLoopGroup boss = group(1), workers = group(2);
@@ -224,21 +212,13 @@ class NettyTest {
                     }).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
             int port = ((InetSocketAddress) listening.localAddress()).getPort();
             for (int connections : List.of(50, 1000)) {
-                Process w = new ProcessBuilder(wrk.toString(), "-t", "2", "-c", String.valueOf(connections), "-d", "3s",
-                        "--timeout", "10s", "http://127.0.0.1:" + port + "/").redirectErrorStream(true).start();
-                String out = new String(w.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(w.waitFor(60, TimeUnit.SECONDS));
-                assertEquals(0, w.exitValue(), out);
-                assertFalse(out.contains("Socket errors"), connections + " connections: " + out);
-                assertFalse(out.contains("Non-2xx"), connections + " connections: " + out);
-                Matcher m = Pattern.compile("(\\d+) requests in").matcher(out);
-                assertTrue(m.find() && Long.parseLong(m.group(1)) > connections, out);
+                Wrk.load(port, connections);
             }
             listening.close().sync();
         } finally {
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
             workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
-        assertEquals(before, Fds.open(), "descriptors after Netty stopped");
+        assertEquals(before, Fds.openOnceBackTo(before), "descriptors after Netty stopped");
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** What the tests need to know about this process's file descriptors. */
@@ -128,5 +129,107 @@ public final class Fds {
         } catch (IOException e) {
             return ""; // the thread ended meanwhile
         }
+    }
+
+    /** Something made while {@link #opened} watches, which may fail. */
+    public interface Making<T> {
+        T make() throws Exception;
+    }
+
+    /** What {@link #opened} saw: the value made, and each descriptor that appeared meanwhile with its target. */
+    public record Opened<T>(T value, java.util.Map<Integer, String> fds) {
+        /** {@return the one new descriptor whose target starts with {@code prefix}, such as "socket:" or "anon_inode:[eventpoll]"} */
+        public int the(String prefix) {
+            List<Integer> m = fds.entrySet().stream().filter(e -> e.getValue().startsWith(prefix)).map(java.util.Map.Entry::getKey).toList();
+            if (m.size() != 1) {
+                throw new AssertionError("not exactly one new descriptor of " + prefix + ": " + fds);
+            }
+            return m.get(0);
+        }
+    }
+
+    /**
+     * Makes something and says which descriptors appeared meanwhile: how a test finds the number of a descriptor that a
+     * channel or selector does not tell (the JDK's). The caller makes sure no other thread opens descriptors meanwhile.
+     */
+    public static <T> Opened<T> opened(Making<T> making) throws Exception {
+        java.util.Map<Integer, String> before = snapshot();
+        T value = making.make();
+        java.util.Map<Integer, String> fresh = new java.util.TreeMap<>(snapshot());
+        fresh.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())));
+        return new Opened<>(value, fresh);
+    }
+
+    /** Every descriptor with its target, but for the listing's own (a number a later listing may reuse). */
+    public static java.util.Map<Integer, String> snapshot() {
+        java.util.Map<Integer, String> all = new java.util.TreeMap<>();
+        for (int fd : numbers()) {
+            String target = targetOf(Path.of("/proc/self/fd/" + fd));
+            if (!target.isEmpty() && !target.matches("/proc/[0-9]+/fd")) {
+                all.put(fd, target);
+            }
+        }
+        return all;
+    }
+
+    private static java.util.Set<Integer> numbers() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.map(p -> Integer.parseInt(p.getFileName().toString())).collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The descriptors an epoll instance of this process watches, as its {@code fdinfo} lists them ({@code tfd:}). */
+    public static java.util.Set<Integer> watchedBy(int epfd) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/fdinfo/" + epfd)).stream().filter(l -> l.startsWith("tfd:"))
+                    .map(l -> Integer.parseInt(l.trim().split("\\s+")[1])).collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** x86_64 numbers of epoll_wait and epoll_pwait, where a selecting thread waits. */
+    public static final int SYS_EPOLL_WAIT = 232, SYS_EPOLL_PWAIT = 281;
+
+    /**
+     * The descriptor of this process's TCP socket whose local port is {@code port}: its inode from /proc/net/tcp and
+     * tcp6, then the descriptor that links to it (for sockets whose number their API does not tell, such as the JDK's).
+     */
+    public static int socketWithLocalPort(int port) {
+        String hexPort = String.format(":%04X", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 9 && f[1].endsWith(hexPort)) {
+                        String target = "socket:[" + f[9] + "]";
+                        for (int fd : numbers()) {
+                            if (targetOf(Path.of("/proc/self/fd/" + fd)).equals(target)) {
+                                return fd;
+                            }
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new AssertionError("no socket of this process has local port " + port);
+    }
+
+    /**
+     * The number of open descriptors once it is {@code expected}, or after a few seconds what it is then: for a count
+     * taken after a server stopped, whose last connections another thread may still be closing.
+     */
+    public static long openOnceBackTo(long expected) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long now = open();
+        while (now != expected && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            now = open();
+        }
+        return now;
     }
 }

@@ -1,0 +1,16 @@
+package dev.ffmsockets.nio.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.SocketCloseForciblyTest;
+
+import java.util.List;
+
+/** Netty's {@link SocketCloseForciblyTest} on its NIO transport over {@link dev.ffmsockets.nio.FfmSelectorProvider}. */
+class FfmSocketCloseForciblyTest extends SocketCloseForciblyTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return FfmSocketTestPermutation.INSTANCE.socket();
+    }
+}
