@@ -4,10 +4,12 @@ import dev.ffmsockets.Family;
 import dev.ffmsockets.InetSockAddr;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.SocketType;
+import dev.ffmsockets.impl.DualStack;
 import dev.ffmsockets.impl.UnusedSocketImpl;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
@@ -37,6 +39,8 @@ public class FfmServerSocket extends java.net.ServerSocket {
     private volatile dev.ffmsockets.Socket socket;
     private volatile boolean closed;
     private volatile SockAddr localAtClose;
+    /** The Internet address as the caller gave it to bind, which java.net.ServerSocket reports; null on AF_UNIX. */
+    private volatile InetAddress boundAs;
     private volatile int soTimeout;
     private volatile Boolean reuseAddress;
     private volatile Integer receiveBuffer;
@@ -105,16 +109,24 @@ public class FfmServerSocket extends java.net.ServerSocket {
         listenOn(endpoint, backlog);
     }
 
+    /**
+     * Binds and listens. An Internet address is bound on a dual-stack IPv6 socket, as {@code java.net.ServerSocket}
+     * binds it (so that a wildcard takes IPv4 and IPv6 peers), unless IPv6 is not available.
+     */
     private void listenOn(SocketAddress endpoint, int backlog) throws IOException {
-        SockAddr local = endpoint == null ? InetSockAddr.any(0) : NativeSocketAddress.toSockAddr(endpoint, "bind");
+        SockAddr given = endpoint == null ? InetSockAddr.any(0) : NativeSocketAddress.toSockAddr(endpoint, "bind");
+        boolean inet = given instanceof InetSockAddr;
+        Family family = inet ? DualStack.family() : given.family();
+        SockAddr local = given instanceof InetSockAddr i ? DualStack.on(family, i.address(), i.port()) : given;
         synchronized (lock) {
             Legacy.requireOpen(closed);
             if (socket != null) {
                 throw new SocketException("Already bound");
             }
-            dev.ffmsockets.Socket s = dev.ffmsockets.Socket.open(local.family(), SocketType.STREAM);
+            dev.ffmsockets.Socket s = inet ? DualStack.open(family, SocketType.STREAM)
+                    : dev.ffmsockets.Socket.open(family, SocketType.STREAM);
             try {
-                if (local.family() != Family.UNIX) {
+                if (inet) {
                     s.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress == null || reuseAddress);
                 }
                 if (receiveBuffer != null) {
@@ -130,6 +142,9 @@ public class FfmServerSocket extends java.net.ServerSocket {
                 closed = true;
                 throw e;
             }
+            boundAs = endpoint instanceof InetSocketAddress a ? a.getAddress()
+                    : endpoint != null && given instanceof InetSockAddr i ? i.address()
+                    : inet ? new InetSocketAddress(0).getAddress() : null; // java.net's wildcard, "0.0.0.0/0.0.0.0"
             socket = s;
         }
     }
@@ -204,9 +219,10 @@ public class FfmServerSocket extends java.net.ServerSocket {
         }
     }
 
+    /** {@return as {@code java.net.ServerSocket}: the address as it was given to bind ({@code 0.0.0.0} for none)} */
     @Override
     public InetAddress getInetAddress() {
-        return local() instanceof InetSockAddr i ? i.address() : null;
+        return local() instanceof InetSockAddr ? boundAs : null;
     }
 
     @Override
@@ -216,7 +232,9 @@ public class FfmServerSocket extends java.net.ServerSocket {
 
     @Override
     public SocketAddress getLocalSocketAddress() {
-        return NativeSocketAddress.toSocketAddress(local());
+        SockAddr l = local();
+        return l instanceof InetSockAddr i ? new InetSocketAddress(boundAs, i.port())
+                : NativeSocketAddress.toSocketAddress(l);
     }
 
     @Override

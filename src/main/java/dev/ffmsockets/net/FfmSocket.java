@@ -6,6 +6,7 @@ import dev.ffmsockets.LinuxSocketOptions;
 import dev.ffmsockets.MsgFlag;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.SocketType;
+import dev.ffmsockets.impl.DualStack;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -359,7 +360,7 @@ public class FfmSocket extends LegacyOptionsSocket {
 
     @Override
     public InetAddress getInetAddress() {
-        return connected && name(false) instanceof InetSockAddr i ? i.address() : null;
+        return connected && name(false) instanceof InetSockAddr i ? DualStack.unmapped(i.address()) : null;
     }
 
     @Override
@@ -369,7 +370,7 @@ public class FfmSocket extends LegacyOptionsSocket {
 
     @Override
     public InetAddress getLocalAddress() {
-        return !closed && bound && name(true) instanceof InetSockAddr i ? i.address() : ANY; // closed: the wildcard
+        return !closed && bound && name(true) instanceof InetSockAddr i ? DualStack.unmapped(i.address()) : ANY; // closed: the wildcard
     }
 
     /** What {@code java.net.Socket} gives for an unbound or closed socket: the wildcard, named "0.0.0.0". */

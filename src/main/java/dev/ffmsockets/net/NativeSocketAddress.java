@@ -3,6 +3,7 @@ package dev.ffmsockets.net;
 import dev.ffmsockets.InetSockAddr;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.UnixSockAddr;
+import dev.ffmsockets.impl.DualStack;
 
 import java.io.Serial;
 import java.net.InetSocketAddress;
@@ -73,7 +74,7 @@ public final class NativeSocketAddress extends SocketAddress {
     static SocketAddress toSocketAddress(SockAddr address) {
         return switch (address) {
             case null -> null;
-            case InetSockAddr i -> i.toSocketAddress();
+            case InetSockAddr i -> new InetSocketAddress(DualStack.unmapped(i.address()), i.port());
             case UnixSockAddr u when u.isAbstract() -> new NativeSocketAddress(u);
             case UnixSockAddr u -> u.toSocketAddress();
         };

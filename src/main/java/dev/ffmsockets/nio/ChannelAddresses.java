@@ -1,17 +1,15 @@
 package dev.ffmsockets.nio;
 
-import dev.ffmsockets.ErrnoException;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.InetSockAddr;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
-import dev.ffmsockets.SocketType;
 import dev.ffmsockets.UnixSockAddr;
+import dev.ffmsockets.impl.DualStack;
 import dev.ffmsockets.net.NativeSocketAddress;
 
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,39 +18,14 @@ import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
-import java.util.Arrays;
-
-import static dev.ffmsockets.posix.Posix.EAFNOSUPPORT;
 
 /**
  * The channels' addresses, taken and reported as the JDK's channels do: {@code java.net}'s kinds to the library's and
- * back. On a dual-stack IPv6 socket an IPv4 address is written {@code ::ffff:a.b.c.d}, but the IPv4 wildcard is the
- * IPv6 wildcard {@code ::} (so that a wildcard bind takes both families), and what the kernel reports as an
- * IPv4-mapped address is shown as the {@link Inet4Address} it maps.
+ * back, on dual-stack sockets as {@link DualStack} writes and reads them.
  */
 final class ChannelAddresses {
 
     private ChannelAddresses() {
-    }
-
-    /**
-     * Whether channels are IPv6 (dual-stack) by default, as the JDK's are: unless
-     * {@code -Djava.net.preferIPv4Stack=true} or the kernel has no IPv6. Read once, as the JDK reads it.
-     */
-    static final boolean IPV6 = !Boolean.getBoolean("java.net.preferIPv4Stack") && kernelHasIpv6();
-
-    private static boolean kernelHasIpv6() {
-        try (Socket probe = Socket.open(Family.INET6, SocketType.DGRAM)) {
-            return probe.isOpen();
-        } catch (IOException e) {
-            // another failure (EMFILE) says nothing of IPv6: the first channel reports it
-            return !(e instanceof ErrnoException x && x.errno() == EAFNOSUPPORT);
-        }
-    }
-
-    /** {@return the family a channel opened without one has: INET6 (dual-stack) or, without IPv6, INET} */
-    static Family defaultFamily() {
-        return IPV6 ? Family.INET6 : Family.INET;
     }
 
     /**
@@ -131,26 +104,9 @@ final class ChannelAddresses {
         }
     }
 
-    /**
-     * An Internet address on a socket of {@code family}: an IPv4 address on an IPv6 socket as {@code ::ffff:a.b.c.d},
-     * the IPv4 wildcard as {@code ::}, as the JDK writes them.
-     */
+    /** An Internet address on a socket of {@code family}, as {@link DualStack#on} writes it. */
     static InetSockAddr inet(InetAddress address, int port, Family family) {
-        if (family == Family.INET6 && address instanceof Inet4Address v4) {
-            if (v4.isAnyLocalAddress()) {
-                return InetSockAddr.any6(port);
-            }
-            byte[] b = new byte[16];
-            b[10] = (byte) 0xff;
-            b[11] = (byte) 0xff;
-            System.arraycopy(v4.getAddress(), 0, b, 12, 4);
-            try {
-                return InetSockAddr.of(Inet6Address.getByAddress(null, b, -1), port);
-            } catch (UnknownHostException impossible) {
-                throw new AssertionError(impossible);
-            }
-        }
-        return InetSockAddr.of(address, port);
+        return DualStack.on(family, address, port);
     }
 
     /** The wildcard address of a family, port 0 (for a bind to {@code null}); {@code null} for AF_UNIX. */
@@ -169,9 +125,7 @@ final class ChannelAddresses {
     static SocketAddress toJava(SockAddr a) {
         return switch (a) {
             case null -> null;
-            case InetSockAddr i when mapped(i.address()) -> new InetSocketAddress(
-                    v4(Arrays.copyOfRange(i.address().getAddress(), 12, 16)), i.port());
-            case InetSockAddr i -> new InetSocketAddress(i.address(), i.port());
+            case InetSockAddr i -> new InetSocketAddress(DualStack.unmapped(i.address()), i.port());
             case UnixSockAddr u when u.isAbstract() -> NativeSocketAddress.of(u);
             case UnixSockAddr u -> u.toSocketAddress();
         };
@@ -180,27 +134,6 @@ final class ChannelAddresses {
     /** The kernel's name for the socket's own address ({@code getsockname}), in {@code java.net}'s form. */
     static SocketAddress local(Socket s) throws IOException {
         return toJava(s.localAddress());
-    }
-
-    private static boolean mapped(InetAddress a) {
-        byte[] b = a.getAddress();
-        if (b.length != 16 || b[10] != (byte) 0xff || b[11] != (byte) 0xff) {
-            return false;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static InetAddress v4(byte[] b) {
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException impossible) {
-            throw new AssertionError(impossible);
-        }
     }
 
     private static InetAddress loopback6() {

@@ -1,10 +1,10 @@
 package dev.ffmsockets.nio;
 
 import dev.ffmsockets.Family;
-import dev.ffmsockets.LinuxSocketOptions;
 import dev.ffmsockets.Message;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
+import dev.ffmsockets.impl.DualStack;
 import dev.ffmsockets.impl.Messages;
 
 import java.io.IOException;
@@ -65,20 +65,9 @@ sealed interface FfmChannel
      *                                       a kernel without it), as the JDK's
      */
     static Socket open(Family family, SocketType type) throws IOException {
-        if (family == Family.INET6 && !ChannelAddresses.IPV6) {
-            throw new UnsupportedOperationException("IPv6 not available");
-        }
-        Socket s = Socket.open(family, type);
-        if (family == Family.INET6) {
-            try {
-                s.setOption(LinuxSocketOptions.IPV6_V6ONLY, false);
-            } catch (IOException | RuntimeException e) {
-                s.close();
-                throw e;
-            }
-        }
-        return s;
+        return DualStack.open(family, type);
     }
+
     /**
      * What one gathering or scattering call hands the kernel: the buffers of {@code offset} to {@code offset +
      * length} from the first with bytes remaining on, at most {@code IOV_MAX} (1024) of them, as {@code writev(2)}

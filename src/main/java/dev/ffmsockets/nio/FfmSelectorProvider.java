@@ -1,6 +1,7 @@
 package dev.ffmsockets.nio;
 
 import dev.ffmsockets.Family;
+import dev.ffmsockets.impl.DualStack;
 
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -53,7 +54,7 @@ public class FfmSelectorProvider extends SelectorProvider {
     /** {@return a datagram channel of a dual-stack IPv6 socket (IPv4 peers too), as the JDK's default} */
     @Override
     public DatagramChannel openDatagramChannel() throws IOException {
-        return new FfmDatagramChannel(this, ChannelAddresses.defaultFamily());
+        return new FfmDatagramChannel(this, DualStack.family());
     }
 
     /** {@return a datagram channel of {@code family}: INET, INET6 or UNIX} */
@@ -77,7 +78,7 @@ public class FfmSelectorProvider extends SelectorProvider {
     /** {@return a server channel of a dual-stack IPv6 socket (IPv4 peers too), as the JDK's default} */
     @Override
     public ServerSocketChannel openServerSocketChannel() throws IOException {
-        return new FfmServerSocketChannel(this, ChannelAddresses.defaultFamily());
+        return new FfmServerSocketChannel(this, DualStack.family());
     }
 
     /** {@return a server channel of {@code family}: INET, INET6 or UNIX} */
@@ -89,7 +90,7 @@ public class FfmSelectorProvider extends SelectorProvider {
     /** {@return a channel of a dual-stack IPv6 socket (IPv4 peers too), as the JDK's default} */
     @Override
     public SocketChannel openSocketChannel() throws IOException {
-        return new FfmSocketChannel(this, ChannelAddresses.defaultFamily());
+        return new FfmSocketChannel(this, DualStack.family());
     }
 
     /** {@return a channel of {@code family}: INET, INET6 or UNIX} */
