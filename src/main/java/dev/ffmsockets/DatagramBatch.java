@@ -4,7 +4,9 @@ import dev.ffmsockets.impl.Batch;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Up to {@link #capacity()} datagrams in native memory, for {@link Socket#sendMany} ({@code sendmmsg(2)}) and
@@ -28,8 +30,16 @@ import java.util.Objects;
  * that size on send ({@code UDP_SEGMENT}); with {@link LinuxSocketOptions#UDP_GRO} on the receiving socket,
  * {@link #receivedSegmentSize} tells the size of the datagrams the kernel joined into one slot.
  *
- * <p>A batch is used by one thread at a time. Close it to free its memory; a batch closed while a call uses it
- * makes that call fail with {@link IllegalStateException}.
+ * <p>Each received datagram's control messages are {@link #control(int)}: packet information, timestamps, the GRO
+ * segment size, and the descriptors a peer passed ({@code SCM_RIGHTS}, on AF_UNIX). Every descriptor the kernel
+ * installs is owned by the batch from the moment {@code recvMany} returns: take it
+ * ({@link ControlMessage.ReceivedRights}, {@link ReceivedFd#take}, {@link ReceivedFd#toSocket}) before the next
+ * {@code recvMany}, {@link #clear} or {@link #close}, which close those not taken. None is ever left open and
+ * unowned, on any path.
+ *
+ * <p>A batch is used by one thread at a time. Closing it frees its memory (and closes the descriptors not taken); a
+ * close while a call waits in the batch succeeds, and that call, when it returns, fails with
+ * {@link IllegalStateException} (closing what it received), the memory freed as it leaves.
  */
 public final class DatagramBatch implements AutoCloseable {
 
@@ -66,7 +76,7 @@ public final class DatagramBatch implements AutoCloseable {
         return batch.count();
     }
 
-    /** Empties it: the next {@link #add} fills slot 0. */
+    /** Empties it: the next {@link #add} fills slot 0; received descriptors not taken are closed. */
     public void clear() {
         batch.clear();
     }
@@ -170,14 +180,41 @@ public final class DatagramBatch implements AutoCloseable {
     }
 
     /**
-     * The length of datagram {@code i}: set to send, or received. A received datagram larger than a slot is cut to
-     * the slot ({@link #truncated}).
+     * The length of datagram {@code i}: set to send, or, received, the bytes its slot holds. A received datagram
+     * larger than a slot is cut to the slot ({@link #truncated}); its whole length is {@link #datagramLength} when
+     * {@link MsgFlag#TRUNC} was asked.
      *
      * @param i the datagram, below {@link #count()}
-     * @return its length
+     * @return its length, at most {@link #slotSize()}
      */
     public int length(int i) {
         return batch.length(i);
+    }
+
+    /**
+     * The whole length received datagram {@code i} had: with {@link MsgFlag#TRUNC} given to {@code recvMany}, the
+     * kernel's count even when the datagram was cut to the slot; without it, the same as {@link #length}.
+     *
+     * @param i the datagram, below {@link #count()}
+     * @return its length when it was sent
+     */
+    public int datagramLength(int i) {
+        return batch.datagramLength(i);
+    }
+
+    /**
+     * The control messages received datagram {@code i} brought, decoded now (allocates): {@link ControlMessage.PacketInfo},
+     * {@link ControlMessage.Timestamp}, {@link ControlMessage.SegmentSize}, {@link ControlMessage.ReceivedRights} (owned by
+     * the batch until taken), {@link ControlMessage.Credentials}, or {@link ControlMessage.Other}. Each slot has 64 bytes
+     * of room for them: what does not fit is cut ({@code MSG_CTRUNC} in the datagram's flags), and the kernel closes
+     * the descriptors it could not install.
+     *
+     * @param i the datagram, below {@link #count()}
+     * @return its control messages, in the kernel's order; empty for none
+     * @throws IllegalStateException if the batch is closed
+     */
+    public List<ControlMessage> control(int i) {
+        return batch.control(i);
     }
 
     /**
@@ -212,6 +249,17 @@ public final class DatagramBatch implements AutoCloseable {
     }
 
     /**
+     * The flags the kernel set on received datagram {@code i} ({@code msg_flags}): {@link MsgFlag#TRUNC} when it was
+     * cut to the slot, {@link MsgFlag#CTRUNC} when its control messages were cut to the room for them, ...
+     *
+     * @param i the datagram, below {@link #count()}
+     * @return the flags
+     */
+    public Set<MsgFlag> flags(int i) {
+        return MsgFlag.of(batch.flags(i));
+    }
+
+    /**
      * The size of the datagrams the kernel joined into received slot {@code i} (UDP GRO, with
      * {@link LinuxSocketOptions#UDP_GRO}); 0 when it is one datagram.
      *
@@ -223,8 +271,9 @@ public final class DatagramBatch implements AutoCloseable {
     }
 
     /**
-     * Frees the native memory; a second close does nothing. A closed batch is refused by {@code sendMany} and
-     * {@code recvMany} ({@link IllegalStateException}).
+     * Frees the native memory, and closes the received descriptors not taken; a second close does nothing. A closed
+     * batch is refused by {@code sendMany} and {@code recvMany} ({@link IllegalStateException}); a call waiting in it
+     * now fails when it returns, and the memory is freed then.
      */
     @Override
     public void close() {

@@ -298,10 +298,12 @@ abstract class SocketCalls extends SocketIo {
     /**
      * Receives datagrams into a batch: {@code recvmmsg(2)} with {@code MSG_WAITFORONE}: waits (as the mode and
      * timeout allow) for one, then takes as many as are queued, up to the batch's capacity, without waiting more.
-     * The batch then holds them: {@link DatagramBatch#length}, {@link DatagramBatch#sender}, ...
+     * The batch then holds them: {@link DatagramBatch#length} (the bytes in the slot), {@link DatagramBatch#sender},
+     * {@link DatagramBatch#control} (each datagram's control messages, its descriptors owned by the batch until
+     * taken), ... With {@link MsgFlag#TRUNC}, {@link DatagramBatch#datagramLength} is a cut datagram's whole length.
      *
      * @param batch where they go
-     * @param flags flags of this call ({@link MsgFlag#DONTWAIT}, ...)
+     * @param flags flags of this call ({@link MsgFlag#DONTWAIT}, {@link MsgFlag#TRUNC}, ...)
      * @return how many arrived; 0 when none could be received without waiting
      * @throws IllegalStateException if the batch is closed
      * @throws IOException           as for {@link Socket#recvFrom(ByteBuffer)}

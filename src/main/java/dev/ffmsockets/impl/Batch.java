@@ -1,6 +1,8 @@
 package dev.ffmsockets.impl;
 
+import dev.ffmsockets.ControlMessage;
 import dev.ffmsockets.Family;
+import dev.ffmsockets.ReceivedFd;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.raw.cmsghdr;
@@ -12,6 +14,7 @@ import dev.ffmsockets.raw.sockaddr_storage;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 import static dev.ffmsockets.posix.Posix.*;
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -26,7 +29,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * call or per datagram: addresses are encoded only when they change, and decoded only when the bytes differ from
  * the slot's last.
  *
- * <p>Used by one thread at a time. Its two calls are made once, as fields, so that a call allocates no lambda.
+ * <p>Used by one thread at a time. Its two calls are made once, as fields, so that a call allocates no lambda. The
+ * descriptors a datagram brings ({@code SCM_RIGHTS}) are owned by the batch from the moment the call returns, until
+ * the caller takes them: the next receive, {@link #clear} or {@link #close} closes those not taken. A close while a
+ * call is in the kernel succeeds: the memory is freed when the call leaves, and the call fails.
  */
 public final class Batch {
 
@@ -47,7 +53,12 @@ public final class Batch {
     private final int capacity, slotSize;
     private final MemorySegment vec, iov, names, controls, decodedNames;
     private final MemorySegment[] slots, nameSlots, controlSlots, vecFrom;
-    private final int[] lengths, segmentSizes, nameLengths, decodedLengths;
+    private final int[] lengths, segmentSizes, nameLengths, decodedLengths, realLengths, controlLengths;
+    /** The descriptors each received datagram brought, owned until taken; null for none. Guarded by this. */
+    private final List<ReceivedFd>[] rights;
+    /** Guarded by this: closed, and the calls using the memory now (it is freed when the last leaves). */
+    private boolean closed;
+    private int inFlight;
     private final SockAddr[] targets, decoded;
     private int count;
 
@@ -85,6 +96,9 @@ public final class Batch {
         segmentSizes = new int[capacity];
         nameLengths = new int[capacity];
         decodedLengths = new int[capacity];
+        realLengths = new int[capacity];
+        controlLengths = new int[capacity];
+        rights = emptyRights(capacity);
         targets = new SockAddr[capacity];
         decoded = new SockAddr[capacity];
         for (int i = 0; i < capacity; i++) {
@@ -99,6 +113,11 @@ public final class Batch {
         }
         sendCall = (f, fd) -> Kernel.sendmmsg(f.capture, fd, vecFrom[from], count - from, flags);
         receiveCall = (f, fd) -> Kernel.recvmmsg(f.capture, fd, vec, capacity, flags, MemorySegment.NULL);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static List<ReceivedFd>[] emptyRights(int capacity) {
+        return new List[capacity];
     }
 
     /** {@return how many datagrams it holds at most} */
@@ -116,9 +135,21 @@ public final class Batch {
         return count;
     }
 
-    /** Empties it. */
+    /** Empties it; the descriptors received datagrams brought and the caller did not take are closed. */
     public void clear() {
         count = 0;
+        release();
+    }
+
+    /** Closes the descriptors of the last receive that were not taken. */
+    private synchronized void release() {
+        for (int i = 0; i < capacity; i++) {
+            List<ReceivedFd> r = rights[i];
+            if (r != null) {
+                r.forEach(ReceivedFd::close);
+                rights[i] = null;
+            }
+        }
     }
 
     /** {@return the whole room of slot {@code i}} */
@@ -158,9 +189,30 @@ public final class Batch {
         segmentSizes[i] = size;
     }
 
-    /** {@return the length of datagram {@code i}: to send, or received (with MSG_TRUNC in {@link #flags}, cut)} */
+    /** {@return the length of datagram {@code i}: to send, or received: the bytes in its slot, at most the slot} */
     public int length(int i) {
         return lengths[java.util.Objects.checkIndex(i, count)];
+    }
+
+    /**
+     * {@return the length received datagram {@code i} had: with {@code MSG_TRUNC} asked, its whole length even when
+     * it was cut to the slot; otherwise what the slot holds}
+     */
+    public int datagramLength(int i) {
+        return realLengths[java.util.Objects.checkIndex(i, count)];
+    }
+
+    /**
+     * The control messages received datagram {@code i} brought (packet information, timestamps, a GRO segment size,
+     * descriptors), decoded now; its descriptors are the batch's until taken.
+     *
+     * @return the messages, in the kernel's order
+     */
+    public synchronized List<ControlMessage> control(int i) {
+        java.util.Objects.checkIndex(i, count);
+        requireOpen();
+        MemorySegment c = controlSlots[i].asSlice(0, controlLengths[i]);
+        return ControlCodec.messages(c, rights[i] == null ? List.of() : rights[i]);
     }
 
     /** {@return the {@code msg_flags} of received datagram {@code i}} */
@@ -200,7 +252,7 @@ public final class Batch {
     /** {@return the GRO segment size of received datagram {@code i} ({@code UDP_GRO}), 0 when none was reported} */
     public int receivedSegmentSize(int i) {
         java.util.Objects.checkIndex(i, count);
-        long len = Math.min(vec.get(JAVA_LONG, MMSG * i + CONTROLLEN_AT), CONTROL);
+        long len = controlLengths[i];
         MemorySegment c = controlSlots[i];
         for (long at = 0; at + cmsghdr.sizeof() <= len; ) {
             long l = c.get(JAVA_LONG, at);
@@ -216,18 +268,46 @@ public final class Batch {
         return 0;
     }
 
-    /** Frees the memory. */
+    /**
+     * Frees the memory, and closes the descriptors received datagrams brought that were not taken. A call using the
+     * batch now keeps the memory until it leaves, and then fails.
+     */
     public void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (inFlight > 0) {
+                return; // the call frees it as it leaves
+            }
         }
+        release();
+        arena.close();
     }
 
     /** Refuses a batch already closed, before its memory is touched. */
-    private void requireOpen() {
-        if (!arena.scope().isAlive()) {
+    private synchronized void requireOpen() {
+        if (closed) {
             throw new IllegalStateException("the batch is closed");
         }
+    }
+
+    /** A call begins using the memory. */
+    private synchronized void enter() {
+        requireOpen();
+        inFlight++;
+    }
+
+    /** A call stops using the memory: the last one out of a batch closed meanwhile frees it. */
+    private void leave() {
+        synchronized (this) {
+            if (--inFlight > 0 || !closed) {
+                return;
+            }
+        }
+        release();
+        arena.close();
     }
 
     /**
@@ -236,7 +316,15 @@ public final class Batch {
      * @return how many were sent; 0 when none could be without waiting
      */
     public int send(Descriptor d, Blocking b, int from) throws IOException {
-        requireOpen();
+        enter();
+        try {
+            return sendEntered(d, b, from);
+        } finally {
+            leave();
+        }
+    }
+
+    private int sendEntered(Descriptor d, Blocking b, int from) throws IOException {
         if (from < 0 || from > count) {
             throw new IndexOutOfBoundsException("from " + from + ": the batch holds " + count + " datagrams to send");
         }
@@ -267,6 +355,11 @@ public final class Batch {
         d.begin("sendmmsg");
         try {
             long r = Io.run(d, b, "sendmmsg", targets[from], POLLOUT, b.deadline(), true, false, sendCall);
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("the batch was closed while sendMany used it");
+                }
+            }
             return (int) Math.max(0, r);
         } finally {
             d.end();
@@ -280,7 +373,16 @@ public final class Batch {
      * @return how many arrived; 0 when none were there and the call may not wait
      */
     public int receive(Descriptor d, Blocking b, int callerFlags) throws IOException {
-        requireOpen();
+        enter();
+        try {
+            return receiveEntered(d, b, callerFlags);
+        } finally {
+            leave();
+        }
+    }
+
+    private int receiveEntered(Descriptor d, Blocking b, int callerFlags) throws IOException {
+        release();
         for (int i = 0; i < capacity; i++) {
             long h = MMSG * i;
             iov.set(JAVA_LONG, IOV * i + IOVLEN_AT, slotSize);
@@ -298,14 +400,56 @@ public final class Batch {
         try {
             long r = Io.run(d, b, "recvmmsg", null, POLLIN, b.deadline(), true, (callerFlags & MSG_DONTWAIT) != 0, receiveCall);
             int n = (int) Math.max(0, r);
-            for (int i = 0; i < n; i++) {
-                lengths[i] = vec.get(JAVA_INT, MMSG * i + LEN_AT);
-                nameLengths[i] = vec.get(JAVA_INT, MMSG * i + NAMELEN_AT);
+            Frame f = Frame.acquire();
+            try {
+                own(f, n);
+            } finally {
+                f.release();
+            }
+            synchronized (this) {
+                if (closed) { // closed while the call was in the kernel: nothing received is handed over
+                    for (int i = 0; i < n; i++) {
+                        if (rights[i] != null) {
+                            rights[i].forEach(ReceivedFd::close);
+                            rights[i] = null;
+                        }
+                    }
+                    throw new IllegalStateException("the batch was closed while recvMany waited in it");
+                }
             }
             count = n;
             return n;
         } finally {
             d.end();
+        }
+    }
+
+    /**
+     * Reads the lengths of the {@code n} datagrams received, and takes ownership of every descriptor they brought at
+     * once, so that none is left installed and unowned whatever happens next.
+     */
+    private void own(Frame f, int n) {
+        int i = 0;
+        try {
+            for (; i < n; i++) {
+                long h = MMSG * i;
+                int len = vec.get(JAVA_INT, h + LEN_AT);
+                realLengths[i] = len;
+                lengths[i] = Math.min(len, slotSize);
+                nameLengths[i] = vec.get(JAVA_INT, h + NAMELEN_AT);
+                controlLengths[i] = (int) Math.min(vec.get(JAVA_LONG, h + CONTROLLEN_AT), CONTROL);
+                List<ReceivedFd> owned = ControlCodec.owned(f, controlSlots[i], controlLengths[i]);
+                synchronized (this) {
+                    rights[i] = owned.isEmpty() ? null : owned;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            for (int j = i + 1; j < n; j++) { // the datagrams not reached: their descriptors closed unowned
+                long clen = Math.min(vec.get(JAVA_LONG, MMSG * j + CONTROLLEN_AT), CONTROL);
+                ControlCodec.owned(f, controlSlots[j], clen).forEach(ReceivedFd::close);
+            }
+            release();
+            throw e;
         }
     }
 }

@@ -173,27 +173,38 @@ public final class ControlCodec {
         int mflags = msghdr.msg_flags(msg);
         long controlLen = control == null ? 0 : Math.min(msghdr.msg_controllen(msg), control.byteSize());
         control = control == null ? MemorySegment.NULL : control.asSlice(0, controlLen);
-        int[] fds = rights(control);
+        List<ReceivedFd> wrapped = owned(f, control, controlLen);
+        try {
+            List<ControlMessage> out = messages(control, wrapped);
+            int nameLen = Math.min(msghdr.msg_namelen(msg), (int) name.byteSize());
+            SockAddr sender = nameLen > 0 ? Addresses.decode(name, nameLen, family) : null;
+            return new Message(n, sender, MsgFlag.of(mflags), out);
+        } catch (RuntimeException | Error e) {
+            wrapped.forEach(ReceivedFd::close);
+            throw e;
+        }
+    }
+
+    /**
+     * Every descriptor the kernel installed in the control data ({@code SCM_RIGHTS}), in order, each owned by a
+     * {@link ReceivedFd}: none is left unowned, even if wrapping one fails (the rest are closed then).
+     *
+     * @param f      the frame of the call, for closing descriptors
+     * @param length the bytes of {@code control} the kernel wrote
+     * @return the owners; the empty list, with no allocation, when there are none
+     */
+    static List<ReceivedFd> owned(Frame f, MemorySegment control, long length) {
+        if (!hasRights(control, length)) {
+            return List.of();
+        }
+        int[] fds = rights(control.asSlice(0, length));
         int owned = 0;
         List<ReceivedFd> wrapped = new ArrayList<>(fds.length);
         try {
             for (; owned < fds.length; owned++) {
                 wrapped.add(ReceivedFd.of(fds[owned]));
             }
-            List<ControlMessage> out = new ArrayList<>();
-            int[] rights = {0};
-            walk(control, (level, type, data) -> {
-                if (level == SOL_SOCKET && type == SCM_RIGHTS) {
-                    int k = (int) (data.byteSize() / Integer.BYTES);
-                    out.add(new ControlMessage.ReceivedRights(wrapped.subList(rights[0], rights[0] + k)));
-                    rights[0] += k;
-                } else {
-                    out.add(value(level, type, data));
-                }
-            });
-            int nameLen = Math.min(msghdr.msg_namelen(msg), (int) name.byteSize());
-            SockAddr sender = nameLen > 0 ? Addresses.decode(name, nameLen, family) : null;
-            return new Message(n, sender, MsgFlag.of(mflags), out);
+            return wrapped;
         } catch (RuntimeException | Error e) {
             wrapped.forEach(ReceivedFd::close);
             for (int i = owned; i < fds.length; i++) {
@@ -201,6 +212,41 @@ public final class ControlCodec {
             }
             throw e;
         }
+    }
+
+    /**
+     * The control messages of the control data, typed where they are known; the descriptors of its
+     * {@code SCM_RIGHTS} messages are {@code rights}, in order, as {@link #owned} made them.
+     */
+    static List<ControlMessage> messages(MemorySegment control, List<ReceivedFd> rights) {
+        List<ControlMessage> out = new ArrayList<>();
+        int[] next = {0};
+        walk(control, (level, type, data) -> {
+            if (level == SOL_SOCKET && type == SCM_RIGHTS) {
+                int k = (int) (data.byteSize() / Integer.BYTES);
+                out.add(new ControlMessage.ReceivedRights(rights.subList(next[0], next[0] + k)));
+                next[0] += k;
+            } else {
+                out.add(value(level, type, data));
+            }
+        });
+        return out;
+    }
+
+    /** Whether the first {@code controlLen} bytes hold an {@code SCM_RIGHTS} message; allocates nothing. */
+    private static boolean hasRights(MemorySegment control, long controlLen) {
+        for (long at = 0; at + HDR <= controlLen; ) {
+            long len = control.get(JAVA_LONG, at + cmsghdr.cmsg_len$offset());
+            if (len < HDR) {
+                return false;
+            }
+            if (control.get(JAVA_INT, at + cmsghdr.cmsg_level$offset()) == SOL_SOCKET
+                    && control.get(JAVA_INT, at + cmsghdr.cmsg_type$offset()) == SCM_RIGHTS && len > HDR) {
+                return true;
+            }
+            at += align(len);
+        }
+        return false;
     }
 
     /** Every descriptor in the {@code SCM_RIGHTS} messages of the control data, in order. */
