@@ -226,7 +226,9 @@ abstract class SocketCalls extends SocketIo {
      * not fit in {@code controlSpace} is cut ({@link MsgFlag#CTRUNC}), and the kernel closes the descriptors it
      * could not hand over. Positions advance past what arrived. On a stream socket at most 64 KiB of heap memory
      * is offered per call; with {@link MsgFlag#WAITALL} in blocking mode the calls go on until every buffer is
-     * full, each segment filled after what came before, not over it.
+     * full, each segment filled after what came before, not over it; when the stream ends, an error comes or the
+     * timeout expires first, the message returned holds what arrived, with its descriptors, and the error or timeout
+     * is reported by the next call. Bytes and descriptors taken from the kernel are never dropped.
      *
      * @param dsts         where the bytes go, between each buffer's position and limit, in order; at most 1024
      * @param controlSpace bytes of room for control data: {@link ControlMessage#space} of each message expected,

@@ -254,8 +254,9 @@ abstract class SocketIo {
     /**
      * Receives bytes with flags of this call: {@code recv(2)} with {@code flags}: {@link MsgFlag#PEEK} (the bytes
      * stay queued), {@link MsgFlag#DONTWAIT} (return 0 rather than wait, whatever the mode),
-     * {@link MsgFlag#WAITALL} (on a stream, fill the space unless the stream ends, an error comes, or the call may
-     * not wait), {@link MsgFlag#TRUNC} (return a datagram's real length, even when it was cut), {@link MsgFlag#OOB}.
+     * {@link MsgFlag#WAITALL} (on a stream, fill the space unless the stream ends, an error comes, the timeout
+     * expires or the call may not wait; as in C, the bytes that arrived before are returned and the error or timeout
+     * is reported by the next call), {@link MsgFlag#TRUNC} (return a datagram's real length, even when it was cut), {@link MsgFlag#OOB}.
      * The position advances past what arrived (at most to the limit).
      *
      * @param dst   where the bytes go, between position and limit

@@ -398,6 +398,7 @@ public final class Batch {
         flags = callerFlags | MSG_WAITFORONE | MSG_CMSG_CLOEXEC;
         d.begin("recvmmsg");
         try {
+            d.reportDeferred("recvmmsg");
             long r = Io.run(d, b, "recvmmsg", null, POLLIN, b.deadline(), true, (callerFlags & MSG_DONTWAIT) != 0, receiveCall);
             int n = (int) Math.max(0, r);
             Frame f = Frame.acquire();

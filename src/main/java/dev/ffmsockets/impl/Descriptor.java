@@ -1,5 +1,6 @@
 package dev.ffmsockets.impl;
 
+import dev.ffmsockets.ErrnoException;
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.SocketType;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,7 +37,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 public final class Descriptor {
 
-    private static final VarHandle STATE, W0, W1;
+    private static final VarHandle STATE, W0, W1, DEFERRED;
 
     static {
         try {
@@ -43,6 +45,7 @@ public final class Descriptor {
             STATE = l.findVarHandle(Descriptor.class, "state", int.class);
             W0 = l.findVarHandle(Descriptor.class, "w0", Object.class);
             W1 = l.findVarHandle(Descriptor.class, "w1", Object.class);
+            DEFERRED = l.findVarHandle(Descriptor.class, "deferred", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -72,6 +75,9 @@ public final class Descriptor {
     private int waiting;
     /** Whether the socket is registered with the read poller, the write poller (it stays so until closed). */
     private volatile boolean inReadPoller, inWritePoller;
+    /** The errno a receive met after bytes had arrived, which the next receive reports; 0 for none. */
+    @SuppressWarnings("unused") // through DEFERRED
+    private volatile int deferred;
 
     /**
      * Takes ownership of an open socket descriptor.
@@ -161,6 +167,26 @@ public final class Descriptor {
             }
         } finally {
             end();
+        }
+    }
+
+    /**
+     * Keeps the error a receive met after some bytes had arrived ({@code MSG_WAITALL} over several calls), which it
+     * then returned: the next receive reports it, as the kernel does with an error it meets after copying bytes.
+     */
+    void defer(IOException e) {
+        if (e instanceof ErrnoException x && !(e instanceof SocketTimeoutException) && x.errno() != 0) {
+            deferred = x.errno();
+        }
+    }
+
+    /** Throws the error {@linkplain #defer deferred} by the receive before, once. */
+    void reportDeferred(String call) throws IOException {
+        if (deferred != 0) {
+            int errno = (int) DEFERRED.getAndSet(this, 0);
+            if (errno != 0) {
+                throw Errors.of(call, detail(null), errno, false);
+            }
         }
     }
 

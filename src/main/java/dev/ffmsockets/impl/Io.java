@@ -87,6 +87,9 @@ public final class Io {
         if (virtual) {
             b.requireNonBlockingFd(d);
         }
+        if (!op.sends && op != Op.ACCEPT) {
+            d.reportDeferred(op.call);
+        }
         byte[] array = buf instanceof byte[] a ? a : null;
         MemorySegment seg = buf instanceof MemorySegment s ? s : null;
         boolean heap = array != null || seg != null && !seg.isNative();

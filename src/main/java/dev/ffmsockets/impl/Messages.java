@@ -106,37 +106,51 @@ public final class Messages {
         d.begin("recvmsg");
         Message whole = null;
         try {
+            d.reportDeferred("recvmsg");
             long deadline = b.deadline();
             do {
                 Message[] got = new Message[1];
-                long r = Io.run(d, b, "recvmsg", null, POLLIN, deadline, true, (flags & MSG_DONTWAIT) != 0,
-                        (f, fd) -> {
-                            try (Room mem = new Room(f, rest.length, controlSpace)) {
-                                MemorySegment msg = mem.msg;
-                                List<MemorySegment> copies = iovecs(f, msg, mem.iov, rest, false, heapRoom(d));
-                                MemorySegment name = f.addr;
-                                msghdr.msg_name(msg, name);
-                                msghdr.msg_namelen(msg, (int) name.byteSize());
-                                MemorySegment control = controlSpace > 0 ? mem.control : null;
-                                if (control != null) {
-                                    msghdr.msg_control(msg, control);
-                                    msghdr.msg_controllen(msg, controlSpace);
-                                }
-                                long n = Kernel.recvmsg(f.capture, fd, msg, flags | MSG_CMSG_CLOEXEC);
-                                if (n < 0) {
+                long r;
+                try {
+                    r = Io.run(d, b, "recvmsg", null, POLLIN, deadline, true, (flags & MSG_DONTWAIT) != 0,
+                            (f, fd) -> {
+                                try (Room mem = new Room(f, rest.length, controlSpace)) {
+                                    MemorySegment msg = mem.msg;
+                                    List<MemorySegment> copies = iovecs(f, msg, mem.iov, rest, false, heapRoom(d));
+                                    MemorySegment name = f.addr;
+                                    msghdr.msg_name(msg, name);
+                                    msghdr.msg_namelen(msg, (int) name.byteSize());
+                                    MemorySegment control = controlSpace > 0 ? mem.control : null;
+                                    if (control != null) {
+                                        msghdr.msg_control(msg, control);
+                                        msghdr.msg_controllen(msg, controlSpace);
+                                    }
+                                    long n = Kernel.recvmsg(f.capture, fd, msg, flags | MSG_CMSG_CLOEXEC);
+                                    if (n < 0) {
+                                        return n;
+                                    }
+                                    Message m = ControlCodec.decode(f, msg, name, control, n, d.family);
+                                    try {
+                                        copyOut(rest, copies, n);
+                                    } catch (RuntimeException | Error e) {
+                                        m.close();
+                                        throw e;
+                                    }
+                                    got[0] = m;
                                     return n;
                                 }
-                                Message m = ControlCodec.decode(f, msg, name, control, n, d.family);
-                                try {
-                                    copyOut(rest, copies, n);
-                                } catch (RuntimeException | Error e) {
-                                    m.close();
-                                    throw e;
-                                }
-                                got[0] = m;
-                                return n;
-                            }
-                        });
+                            });
+                } catch (IOException e) {
+                    if (whole != null && whole.length() > 0 && !d.isClosed()) {
+                        // as C: what arrived before a timeout or an error is returned, with its descriptors; the
+                        // error comes at the next call
+                        d.defer(e);
+                        Message done = whole;
+                        whole = null;
+                        return done;
+                    }
+                    throw e;
+                }
                 Message m = got[0];
                 if (r < 0) {
                     Message done = whole; // would block: what arrived so far (its descriptors open), or null

@@ -71,6 +71,7 @@ public final class Splicing {
                               int pipeWrite) throws IOException {
         long sDeadline = sb.deadline(), dDeadline = db.deadline();
         long moved = 0;
+        src.reportDeferred("splice");
         try {
             while (moved < count) {
                 long want = Math.min(count - moved, STEP);

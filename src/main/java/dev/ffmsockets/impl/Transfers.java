@@ -204,7 +204,16 @@ public final class Transfers {
         boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
         long got = 0;
         do {
-            Frame f = Io.transfer(d, b, Io.Op.RECV, buf, off + got, portion(buf, len - got), flags, null, deadline);
+            Frame f;
+            try {
+                f = Io.transfer(d, b, Io.Op.RECV, buf, off + got, portion(buf, len - got), flags, null, deadline);
+            } catch (IOException e) {
+                if (got > 0 && !d.isClosed()) {
+                    d.defer(e);
+                    return got; // as C: what arrived before a timeout or an error is returned, the error comes next
+                }
+                throw e;
+            }
             if (f == null) {
                 break;
             }
