@@ -14,7 +14,8 @@ import java.util.Objects;
  * (the source to send from), {@link SegmentSize} (UDP GSO), {@link Other}. What a receive gives:
  * {@link ReceivedRights}, {@link Credentials} (with {@code SO_PASSCRED}), {@link PacketInfo} (with
  * {@code IP_PKTINFO} / {@code IPV6_RECVPKTINFO}), {@link Timestamp} (with {@code SO_TIMESTAMPNS}),
- * {@link SegmentSize} (UDP GRO), and {@link Other} for anything else.
+ * {@link SegmentSize} (UDP GRO), {@link ExtendedError} (from the error queue, with {@code IP_RECVERR}), and
+ * {@link Other} for anything else.
  */
 public sealed interface ControlMessage {
 
@@ -122,6 +123,24 @@ public sealed interface ControlMessage {
                 throw new IllegalArgumentException("a UDP segment size is 1 to 65535, not " + size);
             }
         }
+    }
+
+    /**
+     * An error from the socket's error queue ({@code IP_RECVERR} / {@code IPV6_RECVERR}, C's
+     * {@code struct sock_extended_err} and the address after it): received with {@link MsgFlag#ERRQUEUE} when the
+     * socket has {@link LinuxSocketOptions#IP_RECVERR}; ip(7).
+     *
+     * @param errno    the error, such as {@link Posix#ECONNREFUSED} ({@code ee_errno})
+     * @param origin   where it came from: {@code SO_EE_ORIGIN_ICMP} (2), {@code SO_EE_ORIGIN_ICMP6} (3),
+     *                 {@code SO_EE_ORIGIN_LOCAL} (1), ... ({@code ee_origin})
+     * @param type     the ICMP type, for an ICMP origin ({@code ee_type})
+     * @param code     the ICMP code ({@code ee_code})
+     * @param info     {@code ee_info}: the path MTU for {@code EMSGSIZE}
+     * @param data     {@code ee_data}
+     * @param offender the node that reported it ({@code SO_EE_OFFENDER}), or {@code null} if none is known
+     */
+    record ExtendedError(int errno, int origin, int type, int code, int info, int data, SockAddr offender)
+            implements ControlMessage {
     }
 
     /**

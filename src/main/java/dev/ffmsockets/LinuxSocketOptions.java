@@ -56,6 +56,12 @@ public final class LinuxSocketOptions {
      */
     public static final SocketOption<Boolean> IP_PKTINFO = new Option<>("IP_PKTINFO", Boolean.class);
     /**
+     * {@code IPPROTO_IP IP_RECVERR}, on IPv6 sockets {@code IPPROTO_IPV6 IPV6_RECVERR}: queue each error the network
+     * reports (an ICMP unreachable, a TTL expired) on the socket's error queue, read with {@link MsgFlag#ERRQUEUE}
+     * as {@link ControlMessage.ExtendedError}; ip(7), ipv6(7).
+     */
+    public static final SocketOption<Boolean> IP_RECVERR = new Option<>("IP_RECVERR", Boolean.class);
+    /**
      * {@code SOL_UDP UDP_SEGMENT}: cut every send larger than this many bytes into datagrams of this size in the
      * kernel (UDP GSO, Linux 4.18 and later); 0 for none. Per call: {@link ControlMessage.SegmentSize}.
      */

@@ -176,7 +176,11 @@ public final class Socket extends SocketCalls implements AutoCloseable {
     /**
      * A second socket over the same kernel socket: {@code fcntl(F_DUPFD_CLOEXEC)}, as C's {@code dup}. Closing one
      * does not affect the other; the peer reads end of stream when both are closed. The two share the open file's
-     * status flags ({@code O_NONBLOCK}), and each has its own mode and timeout.
+     * status flags ({@code O_NONBLOCK}), and each has its own mode and timeout, whatever the other does with the
+     * flag: a send or receive in non-blocking mode (or with a timeout, or on a virtual thread) passes
+     * {@code MSG_DONTWAIT}, {@code accept}, {@code connect}, {@code splice} and {@code sendfile}, which have no such
+     * flag, set {@code O_NONBLOCK} again if another descriptor cleared it, and a call in blocking mode that meets
+     * {@code EAGAIN} waits in {@code poll(2)} and tries again.
      *
      * @return the new socket, in blocking mode
      * @throws IOException {@code EMFILE}, a closed socket, ...
@@ -203,13 +207,27 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      * @throws IOException              {@code EBADF}, {@code ENOTSOCK}
      */
     public static Socket adopt(int fd) throws IOException {
+        return adopt(fd, null);
+    }
+
+    /**
+     * {@link #adopt(int)} in the mode given, or the descriptor's own if {@code null}. Another descriptor of the same
+     * open file shares its {@code O_NONBLOCK} flag, which this leaves set if it is: a blocking socket over it then
+     * waits in {@code poll(2)} rather than in the call, and keeps its mode whatever the other does.
+     */
+    static Socket adopt(int fd, Boolean blocking) throws IOException {
         if (fd < 0) {
             throw new IllegalArgumentException("adopt: descriptor " + fd + " is negative");
         }
         Family family = Family.of(Control.intOption(fd, SO_DOMAIN));
         SocketType type = SocketType.of(Control.intOption(fd, SO_TYPE));
         int flags = Control.statusFlags(fd);
-        return new Socket(fd, family, type, flags, (flags & O_NONBLOCK) == 0, false);
+        boolean mode = blocking != null ? blocking : (flags & O_NONBLOCK) == 0;
+        Socket s = new Socket(fd, family, type, flags, true, false);
+        if (!mode) {
+            s.mode.setBlocking(s.d, false); // O_NONBLOCK if the descriptor lacks it; nothing is owned until then
+        }
+        return s;
     }
 
     /**

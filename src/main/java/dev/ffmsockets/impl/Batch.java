@@ -111,8 +111,8 @@ public final class Batch {
             vec.set(JAVA_LONG, MMSG * i + msghdr.msg_iovlen$offset(), 1L);
             decodedLengths[i] = -1;
         }
-        sendCall = (f, fd) -> Kernel.sendmmsg(f.capture, fd, vecFrom[from], count - from, flags);
-        receiveCall = (f, fd) -> Kernel.recvmmsg(f.capture, fd, vec, capacity, flags, MemorySegment.NULL);
+        sendCall = (f, fd) -> Kernel.sendmmsg(f.capture, fd, vecFrom[from], count - from, flags | f.noWait);
+        receiveCall = (f, fd) -> Kernel.recvmmsg(f.capture, fd, vec, capacity, flags | f.noWait, MemorySegment.NULL);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -399,7 +399,7 @@ public final class Batch {
         d.begin("recvmmsg");
         try {
             d.reportDeferred("recvmmsg");
-            long r = Io.run(d, b, "recvmmsg", null, POLLIN, b.deadline(), true, (callerFlags & MSG_DONTWAIT) != 0, receiveCall);
+            long r = Io.run(d, b, "recvmmsg", null, POLLIN, b.deadline(), true, Io.mayNotWait(callerFlags), receiveCall);
             int n = (int) Math.max(0, r);
             Frame f = Frame.acquire();
             try {

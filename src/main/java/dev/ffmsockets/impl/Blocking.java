@@ -79,6 +79,25 @@ public final class Blocking {
         }
     }
 
+    /**
+     * Makes sure a descriptor that should have {@code O_NONBLOCK} still has it, for the calls with no flag of their
+     * own to stay out of a wait in the kernel ({@code accept}, {@code connect}, {@code splice}, {@code sendfile};
+     * a send or receive adds {@code MSG_DONTWAIT} instead): the flag belongs to the open file, and another
+     * descriptor of it (a {@code dup}, a detached or passed copy, another process) may have cleared it. One
+     * {@code fcntl(F_GETFL)}, and {@code F_SETFL} if it was cleared.
+     *
+     * @param d the descriptor, entered
+     * @throws IOException if {@code fcntl} fails
+     */
+    public void checkNonBlockingFd(Descriptor d) throws IOException {
+        if (nonBlockingFd && (Control.statusFlags(d.fd) & O_NONBLOCK) == 0) {
+            synchronized (this) {
+                nonBlockingFd = false;
+                setFd(d, true);
+            }
+        }
+    }
+
     private synchronized void setFd(Descriptor d, boolean nonBlocking) throws IOException {
         if (nonBlockingFd == nonBlocking) {
             return;

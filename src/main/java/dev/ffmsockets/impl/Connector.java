@@ -60,6 +60,7 @@ public final class Connector {
             boolean virtual = Thread.currentThread().isVirtual();
             if (virtual || timeout != 0 || !wait) {
                 b.requireNonBlockingFd(d);
+                b.checkNonBlockingFd(d); // connect has no flag of its own for this one call
             }
             long deadline = Blocking.deadline(timeout);
             boolean unix = d.family == Family.UNIX;

@@ -80,6 +80,8 @@ public final class ControlCodec {
             case ControlMessage.PacketInfo p -> p.address() instanceof Inet4Address ? 12 : 20;
             case ControlMessage.Timestamp t -> throw new IllegalArgumentException(
                     "a Timestamp is received (SO_TIMESTAMPNS), never sent");
+            case ControlMessage.ExtendedError e -> throw new IllegalArgumentException(
+                    "an ExtendedError is received (MSG_ERRQUEUE), never sent");
             case ControlMessage.SegmentSize s -> 2;
             case ControlMessage.Other o -> o.data().length;
         };
@@ -146,6 +148,7 @@ public final class ControlCodec {
                 }
                 case ControlMessage.ReceivedRights r -> throw new AssertionError("refused by space()");
                 case ControlMessage.Timestamp t -> throw new AssertionError("refused by space()");
+                case ControlMessage.ExtendedError e -> throw new AssertionError("refused by space()");
             }
             at += h.byteSize();
         }
@@ -291,6 +294,9 @@ public final class ControlCodec {
         }
     }
 
+    /** The size of {@code struct sock_extended_err}, which the offender's address follows. */
+    private static final int EXTENDED_ERROR = 16;
+
     /** A control message other than descriptors, typed where it is known. */
     private static ControlMessage value(int level, int type, MemorySegment data) {
         long size = data.byteSize();
@@ -305,6 +311,15 @@ public final class ControlCodec {
         }
         if (level == IPPROTO_IPV6 && type == IPV6_PKTINFO && size >= 20) {
             return new ControlMessage.PacketInfo(Addresses.ipv6(Messages.bytes(data, 0, 16), 0), data.get(JAVA_INT, 16));
+        }
+        if ((level == IPPROTO_IP && type == IP_RECVERR || level == IPPROTO_IPV6 && type == IPV6_RECVERR)
+                && size >= EXTENDED_ERROR) {
+            // struct sock_extended_err: u32 errno; u8 origin, type, code, pad; u32 info, data; then the offender
+            int rest = (int) (size - EXTENDED_ERROR);
+            SockAddr offender = Addresses.decode(data.asSlice(EXTENDED_ERROR, rest), rest, Family.INET);
+            return new ControlMessage.ExtendedError(data.get(JAVA_INT, 0), Byte.toUnsignedInt(data.get(JAVA_BYTE, 4)),
+                    Byte.toUnsignedInt(data.get(JAVA_BYTE, 5)), Byte.toUnsignedInt(data.get(JAVA_BYTE, 6)),
+                    data.get(JAVA_INT, 8), data.get(JAVA_INT, 12), offender);
         }
         if (level == SOL_UDP && type == UDP_GRO && size >= 4 && data.get(JAVA_INT, 0) > 0 && data.get(JAVA_INT, 0) <= 0xFFFF) {
             return new ControlMessage.SegmentSize(data.get(JAVA_INT, 0));

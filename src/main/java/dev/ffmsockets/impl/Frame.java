@@ -75,6 +75,12 @@ public final class Frame {
     /** What a call held across its return left for its caller: a count, or a would-block mark. */
     long result;
 
+    /**
+     * For a call made by {@link Io#run}: {@code MSG_DONTWAIT} when it must not block in the kernel, which a send or
+     * receive adds to its flags; else 0.
+     */
+    public int noWait;
+
     private Frame(boolean pooled) {
         this.pooled = pooled;
         this.owner = pooled ? null : Thread.currentThread();

@@ -90,6 +90,10 @@ public final class Io {
         if (!op.sends && op != Op.ACCEPT) {
             d.reportDeferred(op.call);
         }
+        int noWait = noWait(b, virtual);
+        if (op == Op.ACCEPT && noWait != 0) {
+            b.checkNonBlockingFd(d); // accept4 has no flag of its own for this one call
+        }
         byte[] array = buf instanceof byte[] a ? a : null;
         MemorySegment seg = buf instanceof MemorySegment s ? s : null;
         boolean heap = array != null || seg != null && !seg.isNative();
@@ -117,7 +121,7 @@ public final class Io {
                 int waiting = !virtual && !b.fdNonBlocking() ? d.addWaiter(f.asWaiter()) : -1;
                 long r;
                 try {
-                    r = call(op, f, d.fd, nat, len, flags, addrLen);
+                    r = call(op, f, d.fd, nat, len, op == Op.ACCEPT ? flags : flags | noWait, addrLen);
                 } finally {
                     if (waiting >= 0) {
                         d.removeWaiter(f, waiting);
@@ -146,7 +150,7 @@ public final class Io {
                 throw e;
             }
             f.release();
-            if (errno == EAGAIN && (flags & MSG_DONTWAIT) != 0 && !d.isClosed()) {
+            if (errno == EAGAIN && mayNotWait(flags) && !d.isClosed()) {
                 return null; // this call may not wait
             }
             if (!again(d, b, op.call, peer, errno, op.events, deadline, b.timeout(), unobservable ? attempt : -1)) {
@@ -183,13 +187,33 @@ public final class Io {
                 throw e;
             }
             f.release();
-            if (errno == EAGAIN && (flags & MSG_DONTWAIT) != 0 && !d.isClosed()) {
+            if (errno == EAGAIN && mayNotWait(flags) && !d.isClosed()) {
                 return null; // this call may not wait
             }
             if (!again(d, b, op.call, null, errno, op.events, deadline, b.timeout(), -1)) {
                 return null;
             }
         }
+    }
+
+    /**
+     * The flag a send or receive adds so as not to block in the kernel when the socket's descriptor should have
+     * {@code O_NONBLOCK} (a virtual thread, a timeout, non-blocking mode): the flag is of the open file, which other
+     * descriptors share (a {@code dup}, a detached or passed copy, another process), and one of them may have
+     * cleared it.
+     */
+    static int noWait(Blocking b, boolean virtual) {
+        return virtual || b.fdNonBlocking() ? MSG_DONTWAIT : 0;
+    }
+
+    /**
+     * Whether a receive with {@code flags} returns rather than waits when nothing is there: with the caller's
+     * {@code MSG_DONTWAIT}, and with {@code MSG_ERRQUEUE}, whose queue is read without waiting (ip(7)): readiness
+     * for reading says nothing about it, so a wait would last the whole timeout, or spin while ordinary data is
+     * queued.
+     */
+    public static boolean mayNotWait(int flags) {
+        return (flags & (MSG_DONTWAIT | MSG_ERRQUEUE)) != 0;
     }
 
     /** From this many bytes on, heap memory is handed to the kernel by {@link #heap} rather than copied. */
@@ -248,6 +272,7 @@ public final class Io {
             int errno;
             try {
                 int waiting = mayBlock && !virtual && !b.fdNonBlocking() ? d.addWaiter(f.asWaiter()) : -1;
+                f.noWait = noWait(b, virtual);
                 try {
                     r = op.call(f, d.fd);
                 } finally {

@@ -62,7 +62,7 @@ public final class Messages {
         long space = ControlCodec.space(control);
         d.begin("sendmsg");
         try {
-            long r = Io.run(d, b, "sendmsg", target, POLLOUT, b.deadline(), true, (flags & MSG_DONTWAIT) != 0,
+            long r = Io.run(d, b, "sendmsg", target, POLLOUT, b.deadline(), true, Io.mayNotWait(flags),
                     (f, fd) -> {
                         try (Room mem = new Room(f, bufs.length, space)) {
                             MemorySegment msg = mem.msg;
@@ -76,7 +76,7 @@ public final class Messages {
                                 msghdr.msg_control(msg, mem.control);
                                 msghdr.msg_controllen(msg, space);
                             }
-                            return Kernel.sendmsg(f.capture, fd, msg, flags | MSG_NOSIGNAL);
+                            return Kernel.sendmsg(f.capture, fd, msg, flags | MSG_NOSIGNAL | f.noWait);
                         }
                     });
             if (r > 0 && bufs instanceof ByteBuffer[]) {
@@ -102,7 +102,7 @@ public final class Messages {
         // what a later attempt of a MSG_WAITALL receive fills: a segment has no position to advance, so the
         // segments here are cut past what arrived (the caller's array is left as it was)
         Object[] rest = bufs instanceof ByteBuffer[] ? bufs : bufs.clone();
-        boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
+        boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & (MSG_PEEK | MSG_ERRQUEUE)) == 0;
         d.begin("recvmsg");
         Message whole = null;
         try {
@@ -112,7 +112,7 @@ public final class Messages {
                 Message[] got = new Message[1];
                 long r;
                 try {
-                    r = Io.run(d, b, "recvmsg", null, POLLIN, deadline, true, (flags & MSG_DONTWAIT) != 0,
+                    r = Io.run(d, b, "recvmsg", null, POLLIN, deadline, true, Io.mayNotWait(flags),
                             (f, fd) -> {
                                 try (Room mem = new Room(f, rest.length, controlSpace)) {
                                     MemorySegment msg = mem.msg;
@@ -125,7 +125,7 @@ public final class Messages {
                                         msghdr.msg_control(msg, control);
                                         msghdr.msg_controllen(msg, controlSpace);
                                     }
-                                    long n = Kernel.recvmsg(f.capture, fd, msg, flags | MSG_CMSG_CLOEXEC);
+                                    long n = Kernel.recvmsg(f.capture, fd, msg, flags | MSG_CMSG_CLOEXEC | f.noWait);
                                     if (n < 0) {
                                         return n;
                                     }

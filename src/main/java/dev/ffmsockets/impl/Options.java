@@ -225,6 +225,7 @@ public final class Options {
             Map.entry(LinuxSocketOptions.SO_PASSCRED, rw(Applies.UNIX, SOL_SOCKET, SO_PASSCRED, BOOL)),
             Map.entry(LinuxSocketOptions.SO_TIMESTAMPNS, rw(Applies.ANY, SOL_SOCKET, SO_TIMESTAMPNS, BOOL)),
             Map.entry(LinuxSocketOptions.IP_PKTINFO, ip(Applies.UDP, IP_PKTINFO, IPV6_RECVPKTINFO, BOOL)),
+            Map.entry(LinuxSocketOptions.IP_RECVERR, ip(Applies.IP, IP_RECVERR, IPV6_RECVERR, BOOL)),
             Map.entry(LinuxSocketOptions.UDP_SEGMENT, rw(Applies.UDP, SOL_UDP, UDP_SEGMENT, ints(0, 0xFFFF))),
             Map.entry(LinuxSocketOptions.UDP_GRO, rw(Applies.UDP, SOL_UDP, UDP_GRO, BOOL))));
 

@@ -49,6 +49,8 @@ public final class Splicing {
         try {
             dst.begin("splice");
             try {
+                sb.checkNonBlockingFd(src); // splice and sendfile have no flag of their own for one call
+                db.checkNonBlockingFd(dst);
                 int[] pipe = pipe(src);
                 Object waiter = waiter();
                 int slot = dst.addWaiter(waiter); // a close of dst wakes a wait on src
@@ -116,6 +118,7 @@ public final class Splicing {
         }
         d.begin("sendfile");
         try {
+            b.checkNonBlockingFd(d);
             int in = open(file, name);
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment offset = a.allocate(JAVA_LONG);

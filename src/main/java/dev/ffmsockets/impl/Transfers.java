@@ -12,6 +12,7 @@ import java.nio.ReadOnlyBufferException;
 import java.nio.channels.IllegalBlockingModeException;
 
 import static dev.ffmsockets.posix.Posix.MSG_DONTWAIT;
+import static dev.ffmsockets.posix.Posix.MSG_ERRQUEUE;
 import static dev.ffmsockets.posix.Posix.MSG_NOSIGNAL;
 import static dev.ffmsockets.posix.Posix.MSG_PEEK;
 import static dev.ffmsockets.posix.Posix.MSG_WAITALL;
@@ -201,7 +202,7 @@ public final class Transfers {
     }
 
     private long recv(Object buf, long off, long len, int flags, long deadline) throws IOException {
-        boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & MSG_PEEK) == 0;
+        boolean all = (flags & MSG_WAITALL) != 0 && d.type == SocketType.STREAM && (flags & (MSG_PEEK | MSG_ERRQUEUE)) == 0;
         long got = 0;
         do {
             Frame f;
@@ -222,7 +223,7 @@ public final class Transfers {
                 return got > 0 ? got : -1;
             }
             got += r;
-        } while (all && got < len && b.blocking() && (flags & MSG_DONTWAIT) == 0);
+        } while (all && got < len && b.blocking() && !Io.mayNotWait(flags));
         return got;
     }
 
