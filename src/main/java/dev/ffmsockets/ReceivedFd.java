@@ -1,20 +1,58 @@
 package dev.ffmsockets;
 
+import dev.ffmsockets.impl.Cleaning;
 import dev.ffmsockets.posix.Posix;
 
 import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 
 /**
  * A descriptor received in a message ({@code SCM_RIGHTS}), owned: it is closed by {@link #close()} unless it has been
  * taken ({@link #take()}, {@link #toSocket()}), so that a descriptor the kernel handed over is never leaked, whatever
- * the receiver does or fails to do. Received with {@code MSG_CMSG_CLOEXEC}: close-on-exec is set.
+ * the receiver does or fails to do: one neither taken nor closed is closed when this object becomes unreachable (a
+ * {@link java.lang.ref.Cleaner}), as a {@link Message} dropped without its try-with-resources. Close it all the same:
+ * that is when the receiver chooses, the collector's time is not. Received with {@code MSG_CMSG_CLOEXEC}:
+ * close-on-exec is set.
  */
 public final class ReceivedFd implements AutoCloseable {
 
-    private int fd;
+    /** The number while it is owned, -1 once taken or closed; what the cleaner closes, never this object. */
+    private static final class Owned implements Runnable {
+        private int fd;
+
+        Owned(int fd) {
+            this.fd = fd;
+        }
+
+        synchronized int get() {
+            return fd;
+        }
+
+        synchronized int take() {
+            if (fd < 0) {
+                throw new IllegalStateException("the received descriptor was taken or closed already");
+            }
+            int taken = fd;
+            fd = -1;
+            return taken;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (fd >= 0) {
+                Posix.close(fd);
+                fd = -1;
+            }
+        }
+    }
+
+    private final Owned owned;
+    private final Cleaner.Cleanable cleanable;
 
     private ReceivedFd(int fd) {
-        this.fd = fd;
+        this.owned = new Owned(fd);
+        this.cleanable = Cleaning.register(this, owned);
     }
 
     /**
@@ -32,13 +70,17 @@ public final class ReceivedFd implements AutoCloseable {
     }
 
     /** {@return the descriptor, still owned by this object; -1 once taken or closed} */
-    public synchronized int fd() {
-        return fd;
+    public int fd() {
+        try {
+            return owned.get();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@return whether this object still owns the descriptor} */
-    public synchronized boolean isOpen() {
-        return fd >= 0;
+    public boolean isOpen() {
+        return fd() >= 0;
     }
 
     /**
@@ -47,45 +89,64 @@ public final class ReceivedFd implements AutoCloseable {
      * @return the descriptor
      * @throws IllegalStateException if it was taken or closed already
      */
-    public synchronized int take() {
-        if (fd < 0) {
-            throw new IllegalStateException("the received descriptor was taken or closed already");
+    public int take() {
+        try {
+            return owned.take();
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        int taken = fd;
-        fd = -1;
-        return taken;
     }
 
     /**
-     * Takes the descriptor as a {@link Socket} ({@link Socket#adopt}); if it is not a socket of a family and type
-     * the wrapper knows, it stays owned by this object.
+     * Takes the descriptor as a {@link Socket} in blocking mode, as {@link #toSocket(boolean) toSocket(true)}.
      *
      * @return the socket, which now owns the descriptor
      * @throws IOException              if {@code adopt} fails ({@code ENOTSOCK} for a file or a pipe)
      * @throws IllegalArgumentException if it is a socket of another family or type
      * @throws IllegalStateException    if it was taken or closed already
      */
-    public synchronized Socket toSocket() throws IOException {
-        if (fd < 0) {
-            throw new IllegalStateException("the received descriptor was taken or closed already");
+    public Socket toSocket() throws IOException {
+        return toSocket(true);
+    }
+
+    /**
+     * Takes the descriptor as a {@link Socket} ({@link Socket#adopt}) in the mode asked for, whatever mode the
+     * sender's socket had: the sender's descriptor and this one share the open file and its {@code O_NONBLOCK}
+     * flag, which is left as it is for the sender (a blocking socket over a descriptor that has it waits in
+     * {@code poll(2)}). If it is not a socket of a family and type the wrapper knows, it stays owned by this object.
+     *
+     * @param blocking whether the socket is in blocking mode
+     * @return the socket, which now owns the descriptor
+     * @throws IOException              if {@code adopt} fails ({@code ENOTSOCK} for a file or a pipe)
+     * @throws IllegalArgumentException if it is a socket of another family or type
+     * @throws IllegalStateException    if it was taken or closed already
+     */
+    public Socket toSocket(boolean blocking) throws IOException {
+        try {
+            synchronized (owned) {
+                int fd = owned.get();
+                if (fd < 0) {
+                    throw new IllegalStateException("the received descriptor was taken or closed already");
+                }
+                Socket s = Socket.adopt(fd, blocking);
+                owned.take();
+                return s;
+            }
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        Socket s = Socket.adopt(fd);
-        fd = -1;
-        return s;
     }
 
     /** Closes the descriptor ({@code close(2)}) unless it was taken. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (fd >= 0) {
-            Posix.close(fd);
-            fd = -1;
-        }
+    public void close() {
+        cleanable.clean();
     }
 
     /** {@return for example {@code ReceivedFd[7]}, or {@code ReceivedFd[taken or closed]}} */
     @Override
-    public synchronized String toString() {
+    public String toString() {
+        int fd = fd();
         return "ReceivedFd[" + (fd >= 0 ? fd : "taken or closed") + "]";
     }
 }

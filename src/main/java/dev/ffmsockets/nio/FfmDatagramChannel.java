@@ -45,10 +45,6 @@ import static dev.ffmsockets.posix.Posix.EPOLLOUT;
  */
 public final class FfmDatagramChannel extends DatagramChannelState implements FfmChannel {
 
-    private static final class CleanerHolder {
-        static final Cleaner CLEANER = Cleaner.create();
-    }
-
     final ChannelKeys keys = new ChannelKeys();
     private DatagramSocketAdaptor adaptor;
     final Memberships memberships;
@@ -61,7 +57,7 @@ public final class FfmDatagramChannel extends DatagramChannelState implements Ff
     private FfmDatagramChannel(SelectorProvider provider, Socket s, SocketAddress local, SocketAddress remote) {
         super(provider, s, local, remote);
         this.memberships = new Memberships(this, s);
-        this.cleanable = CleanerHolder.CLEANER.register(this, s::close);
+        this.cleanable = dev.ffmsockets.impl.Cleaning.register(this, s::close);
     }
 
     /**
