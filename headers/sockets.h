@@ -30,6 +30,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <string.h>
 #include <errno.h>

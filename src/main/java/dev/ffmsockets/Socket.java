@@ -450,6 +450,32 @@ public final class Socket extends SocketCalls implements AutoCloseable {
         return connector.finishConnect(d, mode);
     }
 
+    // ---- queues ---------------------------------------------------------------------------------------------
+
+    /**
+     * How many bytes a receive would return now, without waiting: {@code ioctl(2)} {@code FIONREAD}
+     * ({@code SIOCINQ}). On a stream, the bytes queued; on a datagram socket, the size of the next datagram (0
+     * when none, or an empty one).
+     *
+     * @return the bytes
+     * @throws IOException {@code EINVAL} on a listening socket, a closed socket, ...
+     */
+    public int available() throws IOException {
+        return Control.ioctl(d, FIONREAD, "FIONREAD");
+    }
+
+    /**
+     * How much of what was sent is still queued: {@code ioctl(2)} {@code SIOCOUTQ}. For TCP, the bytes the peer has
+     * not yet acknowledged; for a Unix socket, the memory the bytes the peer has not yet received take (at least
+     * those bytes; 0 once it has received them all).
+     *
+     * @return the bytes
+     * @throws IOException {@code EINVAL} on a listening socket, a closed socket, ...
+     */
+    public int unsent() throws IOException {
+        return Control.ioctl(d, SIOCOUTQ, "SIOCOUTQ");
+    }
+
     // ---- shutdown, addresses -------------------------------------------------------------------------------
 
     /**

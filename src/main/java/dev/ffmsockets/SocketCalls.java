@@ -388,7 +388,10 @@ abstract class SocketCalls extends SocketIo {
      * (a close wakes it, as any call); {@code EINTR} is retried; on {@code EAGAIN} the call waits for
      * {@code readiness} (a virtual thread parks in the poller, the descriptor being non-blocking) for at most the
      * socket's timeout, then is made again; other failures throw with their errno. The call reports failure as
-     * the C-style API does: -1 with {@link Posix#errno()} set.
+     * the C-style API does: -1 with {@link Posix#errno()} set, which is set to 0 before the call so that an earlier
+     * call's errno is never taken for this one's (a failure that sets none throws {@link IllegalStateException}). A
+     * downcall of one's own, which the C-style API's errno knows nothing of, is made by
+     * {@link #call(SocketCall.Readiness, SocketCall.Capturing)}.
      *
      * {@snippet :
      * // TCP_INFO, which the wrapper has no option for
@@ -401,11 +404,63 @@ abstract class SocketCalls extends SocketIo {
      * @param readiness what an {@code EAGAIN} waits for; {@link SocketCall.Readiness#NONE}: it is an error
      * @param call      the call, given the descriptor
      * @return what the call returned, never negative; -1 only in non-blocking mode when it would wait
-     * @throws IOException the exception of the call's errno, a timeout, a closed socket, or the call's own
+     * @throws IOException           the exception of the call's errno, a timeout, a closed socket, or the call's own
+     * @throws IllegalStateException if the call failed and set no errno
      */
     public long call(SocketCall.Readiness readiness, SocketCall call) throws IOException {
-        Objects.requireNonNull(readiness, "readiness");
         Objects.requireNonNull(call, "call");
+        return run(readiness, (f, fd) -> {
+            Posix.setErrno(0); // a failure that sets none must not be read as an earlier call's errno
+            long r = call.call(fd);
+            if (r < 0) {
+                f.errno(requireErrno(Posix.errno(), "through the C-style API (Posix), which sets Posix.errno(); "
+                        + "a downcall of your own is a SocketCall.Capturing call"));
+            }
+            return r;
+        });
+    }
+
+    /**
+     * Makes a C call through a downcall of the caller's own under the wrapper's guarantees, as
+     * {@link #call(SocketCall.Readiness, SocketCall)}: the downcall, linked with
+     * {@code Linker.Option.captureCallState("errno")}, reports its own errno into the segment it is given, so that
+     * no earlier call's errno is ever taken for its own.
+     *
+     * @param readiness what an {@code EAGAIN} waits for; {@link SocketCall.Readiness#NONE}: it is an error
+     * @param call      the call, given the descriptor and the captured-state segment
+     * @return what the call returned, never negative; -1 only in non-blocking mode when it would wait
+     * @throws IOException           the exception of the call's errno, a timeout, a closed socket, or the call's own
+     * @throws IllegalStateException if the call failed and captured no errno
+     */
+    public long call(SocketCall.Readiness readiness, SocketCall.Capturing call) throws IOException {
+        Objects.requireNonNull(call, "call");
+        return run(readiness, (f, fd) -> {
+            f.errno(0);
+            long r;
+            try {
+                r = call.call(fd, f.capture());
+            } catch (IOException | RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IOException("call: " + t, t);
+            }
+            if (r < 0) {
+                requireErrno(f.errno(), "into the segment it is given: link the downcall with "
+                        + "Linker.Option.captureCallState(\"errno\") and pass that segment first");
+            }
+            return r;
+        });
+    }
+
+    private static int requireErrno(int errno, String how) {
+        if (errno == 0) {
+            throw new IllegalStateException("call: the call failed and reported no errno; it reports it " + how);
+        }
+        return errno;
+    }
+
+    private long run(SocketCall.Readiness readiness, Io.Syscall op) throws IOException {
+        Objects.requireNonNull(readiness, "readiness");
         int events = switch (readiness) {
             case NONE -> 0;
             case READ -> POLLIN;
@@ -413,13 +468,7 @@ abstract class SocketCalls extends SocketIo {
         };
         d.begin("call");
         try {
-            return Io.run(d, mode, "call", null, events, mode.deadline(), true, false, (f, fd) -> {
-                long r = call.call(fd);
-                if (r < 0) {
-                    f.errno(Posix.errno());
-                }
-                return r;
-            });
+            return Io.run(d, mode, "call", null, events, mode.deadline(), true, false, op);
         } finally {
             d.end();
         }

@@ -156,4 +156,71 @@ class SocketCallTest {
         assertEquals(0, calls.get());
         assertThrows(NullPointerException.class, () -> s.call(null, fd -> 0));
     }
+
+    /** {@code ioctl} linked by the caller, reporting its errno into the segment it is given. */
+    private static final java.lang.invoke.MethodHandle OWN_IOCTL = java.lang.foreign.Linker.nativeLinker()
+            .downcallHandle(java.lang.foreign.Linker.nativeLinker().defaultLookup().find("ioctl").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG,
+                            java.lang.foreign.ValueLayout.ADDRESS),
+                    java.lang.foreign.Linker.Option.captureCallState("errno"),
+                    java.lang.foreign.Linker.Option.firstVariadicArg(2));
+
+    /** A request no socket knows: ENOTTY. */
+    private static final long NO_SUCH_REQUEST = 0x7F7F;
+
+    /** Leaves {@code errno} at {@code EAGAIN}, as a failed receive before the call would. */
+    private static void staleEagain(Socket.Pair p) {
+        try (Arena a = Arena.ofConfined()) {
+            assertEquals(-1, recv(p.second().fd(), a.allocate(1), 1, MSG_DONTWAIT));
+            assertEquals(EAGAIN, errno());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aCapturingCallReportsItsOwnErrnoNotAStaleOne(boolean virtual) throws Exception {
+        try (Socket.Pair p = Socket.pair(); Arena arena = Arena.ofShared()) {
+            MemorySegment n = arena.allocate(JAVA_INT);
+            Throwable t = Background.start(virtual, () -> {
+                staleEagain(p);
+                p.first().send(new byte[] {1, 2, 3});
+                // the truth is ENOTTY, reported at once even with READ readiness (EAGAIN would have made it wait)
+                ErrnoException e = assertInstanceOf(ErrnoException.class, assertThrows(IOException.class,
+                        () -> p.second().call(Readiness.READ,
+                                (fd, state) -> (int) OWN_IOCTL.invokeExact(state, fd, NO_SUCH_REQUEST, n))));
+                assertEquals(ENOTTY, e.errno());
+                // and one that succeeds returns what C returned
+                assertEquals(0, p.second().call(Readiness.NONE,
+                        (fd, state) -> (int) OWN_IOCTL.invokeExact(state, fd, (long) FIONREAD, n)));
+                assertEquals(3, n.get(JAVA_INT, 0));
+                // a failure that captured nothing is the caller's mistake, said so, not a stale errno
+                IllegalStateException none = assertThrows(IllegalStateException.class,
+                        () -> p.second().call(Readiness.READ, (fd, state) -> -1));
+                assertTrue(none.getMessage().contains("captureCallState"), none.getMessage());
+            }).outcome().get();
+            if (t != null) {
+                throw new AssertionError(t);
+            }
+        }
+    }
+
+    @Test
+    void aCallThatFailsWithoutSettingErrnoIsNotTakenForAnEarlierCallsErrno() throws Exception {
+        try (Socket.Pair p = Socket.pair(); Arena arena = Arena.ofConfined()) {
+            staleEagain(p);
+            // -1 without errno: before, the stale EAGAIN made the call wait for readiness and retry
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> p.second().call(Readiness.READ, fd -> -1));
+            assertTrue(e.getMessage().contains("Capturing"), e.getMessage());
+            // a C-style call that fails reports its own errno
+            MemorySegment n = arena.allocate(JAVA_INT);
+            staleEagain(p);
+            ErrnoException x = assertInstanceOf(ErrnoException.class, assertThrows(IOException.class,
+                    () -> p.second().call(Readiness.READ, fd -> ioctl(-1, FIONREAD, n))));
+            assertEquals(EBADF, x.errno());
+            p.first().send(new byte[5]);
+            assertEquals(0, p.second().call(Readiness.NONE, fd -> ioctl(fd, SIOCINQ, n)));
+            assertEquals(5, n.get(JAVA_INT, 0));
+        }
+    }
 }

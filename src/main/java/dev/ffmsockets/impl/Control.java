@@ -120,6 +120,28 @@ public final class Control {
     }
 
     /**
+     * An {@code ioctl(2)} whose argument is one {@code int} the kernel writes: {@code FIONREAD} ({@code SIOCINQ}),
+     * {@code TIOCOUTQ} ({@code SIOCOUTQ}).
+     *
+     * @param name the request's name, for the message
+     * @return the value
+     * @throws IOException {@code EINVAL} (a listening socket), a closed socket
+     */
+    public static int ioctl(Descriptor d, long request, String name) throws IOException {
+        d.begin("ioctl");
+        Frame f = Frame.acquire();
+        try {
+            if (Kernel.ioctl(f.capture, d.fd, request, f.option) < 0) {
+                throw failure(d, "ioctl", "fd " + d.fd + ", " + name, f.errno());
+            }
+            return f.option.get(JAVA_INT, 0);
+        } finally {
+            f.release();
+            d.end();
+        }
+    }
+
+    /**
      * {@code bind(2)}.
      *
      * @throws IOException {@code EADDRINUSE}, ..., a closed socket

@@ -122,7 +122,7 @@ public final class Frame {
     }
 
     /** The errno the last call through this frame left. */
-    int errno() {
+    public int errno() {
         return (int) ERRNO.get(capture, 0L);
     }
 

@@ -7,7 +7,9 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The C library's functions as the layers above call them: linked once from the generated bindings' addresses and
@@ -108,6 +110,10 @@ public final class Kernel {
     private static final class H_recvmmsg { static final MethodHandle H = link(sockets_h.recvmmsg$address(), sockets_h.recvmmsg$descriptor()); }
     private static final class H_fcntl2 {
         static final MethodHandle H = link(sockets_h.fcntl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+    private static final class H_ioctl {
+        static final MethodHandle H = link(sockets_h.ioctl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
                 Linker.Option.firstVariadicArg(2));
     }
     private static final class H_fcntl3 {
@@ -564,6 +570,15 @@ public final class Kernel {
     public static int fcntl(MemorySegment capture, int fd, int cmd, int arg) {
         try {
             return (int) H_fcntl3.H.invokeExact(capture, fd, cmd, arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code ioctl(fd, request, argp)}, the pointer form; errno into {@code capture}. */
+    public static int ioctl(MemorySegment capture, int fd, long request, MemorySegment argp) {
+        try {
+            return (int) H_ioctl.H.invokeExact(capture, fd, request, argp);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -224,8 +224,8 @@ public class FfmSocket extends LegacyOptionsSocket {
      * The input stream: {@code recv(2)}; {@code read} returns -1 at end of stream or after
      * {@link #shutdownInput()}, waits at most the {@linkplain #setSoTimeout read timeout}
      * ({@link SocketTimeoutException}, the socket still usable), and fails with {@code Socket closed} once another
-     * thread closes the socket. {@code available()} peeks ({@code MSG_PEEK | MSG_DONTWAIT}) and says how many bytes
-     * are queued, up to 8 KiB. Closing it closes the socket.
+     * thread closes the socket. {@code available()} asks the kernel how many bytes are queued ({@code FIONREAD}), as
+     * the JDK's does. Closing it closes the socket.
      */
     @Override
     public InputStream getInputStream() throws IOException {

@@ -19,7 +19,6 @@ final class FfmSocketStreams {
     static final class Input extends InputStream {
         private final FfmSocket owner;
         private final Socket s;
-        private byte[] peek;
 
         Input(FfmSocket owner, Socket s) {
             this.owner = owner;
@@ -53,7 +52,7 @@ final class FfmSocketStreams {
             }
         }
 
-        /** How many bytes are queued, up to 8 KiB: a peek ({@code MSG_PEEK | MSG_DONTWAIT}). */
+        /** How many bytes are queued: {@code FIONREAD}, as the JDK's. */
         @Override
         public int available() throws IOException {
             if (owner.isClosed()) {
@@ -62,12 +61,7 @@ final class FfmSocketStreams {
             if (owner.isInputShutdown()) {
                 return 0;
             }
-            synchronized (this) {
-                if (peek == null) {
-                    peek = new byte[8192];
-                }
-                return Math.max(s.recv(peek, 0, peek.length, MsgFlag.PEEK, MsgFlag.DONTWAIT), 0);
-            }
+            return s.available();
         }
 
         @Override

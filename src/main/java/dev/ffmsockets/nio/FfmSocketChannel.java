@@ -351,7 +351,7 @@ public final class FfmSocketChannel extends SocketChannelState implements FfmCha
         return !blocking && !isOpen() && !(e instanceof ClosedChannelException) ? new AsynchronousCloseException() : e;
     }
 
-    /** How many bytes can be read without waiting, up to 8 KiB: a peek ({@code MSG_PEEK | MSG_DONTWAIT}). */
+    /** How many bytes can be read without waiting: {@code FIONREAD}, as the JDK's. */
     int available() throws IOException {
         synchronized (stateLock) {
             ensureOpenAndConnected();
@@ -359,8 +359,7 @@ public final class FfmSocketChannel extends SocketChannelState implements FfmCha
                 return 0;
             }
         }
-        byte[] peek = new byte[8192];
-        return Math.max(0, s.recv(peek, 0, peek.length, MsgFlag.PEEK, MsgFlag.DONTWAIT));
+        return s.available();
     }
 
     /**

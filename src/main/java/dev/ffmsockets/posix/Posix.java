@@ -146,6 +146,16 @@ public final class Posix implements Constants {
     }
 
     /**
+     * Sets this thread's {@code errno}, as C's {@code errno = value}: 0 before a call whose failure shows only in
+     * errno.
+     *
+     * @param value the errno value
+     */
+    public static void setErrno(int value) {
+        CallState.current().errno = value;
+    }
+
+    /**
      * {@code strerror(3)}: the C library's message for an errno value.
      *
      * @param errnum an errno value
@@ -864,6 +874,49 @@ public final class Posix implements Constants {
     public static int fcntl(int fd, int cmd, int arg) {
         CallState st = CallState.current();
         return result(st, Kernel.fcntl(st.capture, fd, cmd, arg));
+    }
+
+    /** {@code SIOCINQ} (linux/sockios.h): {@link #FIONREAD} under its socket name. */
+    public static final int SIOCINQ = FIONREAD;
+    /** {@code SIOCOUTQ} (linux/sockios.h): {@link #TIOCOUTQ} under its socket name. */
+    public static final int SIOCOUTQ = TIOCOUTQ;
+
+    /**
+     * {@code ioctl(2)} on a socket, for the requests whose argument is one {@code int}: {@code int ioctl(int fd,
+     * unsigned long request, int *argp)}. {@link #FIONREAD} ({@link #SIOCINQ}): the bytes that a receive would
+     * return now (a stream's queued bytes, a datagram socket's next datagram's size); {@link #TIOCOUTQ}
+     * ({@link #SIOCOUTQ}): the bytes sent and not yet acknowledged by the peer (TCP), or the memory the bytes not yet
+     * received take (Unix);
+     * {@link #FIONBIO}: sets ({@code *argp != 0}) or clears {@code O_NONBLOCK}. Other requests are refused: the
+     * size of their argument is not known here, so it could not be checked. A downcall of one's own, linked with
+     * {@code Linker.Option.captureCallState("errno")}, makes them through
+     * {@link dev.ffmsockets.Socket#call(dev.ffmsockets.SocketCall.Readiness, dev.ffmsockets.SocketCall.Capturing)}.
+     *
+     * @param fd      the descriptor
+     * @param request {@link #FIONREAD}, {@link #SIOCINQ}, {@link #TIOCOUTQ}, {@link #SIOCOUTQ} or {@link #FIONBIO}
+     * @param argp    one {@code int}: written by the first four, read by {@code FIONBIO}
+     * @return 0, or -1 with errno set ({@code EBADF}, {@code ENOTTY}, {@code EINVAL} for {@code SIOCINQ} on a
+     *         listening socket, ...)
+     * @throws IllegalArgumentException  if {@code request} is not one of those, or {@code argp} is read-only for a
+     *                                   request that writes it
+     * @throws IndexOutOfBoundsException if {@code argp} cannot hold an {@code int}
+     */
+    public static int ioctl(int fd, long request, MemorySegment argp) {
+        CallState st = CallState.current();
+        if (request == FIONBIO) {
+            Checks.holds("ioctl", "argp", argp, Integer.BYTES);
+            return result(st, Kernel.ioctl(st.capture, fd, request, st.in(DATA, argp, Integer.BYTES)));
+        }
+        if (request != FIONREAD && request != TIOCOUTQ) {
+            throw new IllegalArgumentException("ioctl: request 0x" + Long.toHexString(request) + " is not one whose "
+                    + "argument size is known here (FIONREAD/SIOCINQ, TIOCOUTQ/SIOCOUTQ, FIONBIO): make it through "
+                    + "Socket.call with a downcall of your own linked with captureCallState(\"errno\")");
+        }
+        Checks.writable("ioctl", "argp", argp, Integer.BYTES);
+        MemorySegment p = st.out(DATA, argp, Integer.BYTES);
+        int r = result(st, Kernel.ioctl(st.capture, fd, request, p));
+        CallState.back(p, argp, r == 0 ? Integer.BYTES : 0);
+        return r;
     }
 
     /**

@@ -734,6 +734,12 @@ public interface Constants {
     int F_EXLCK = (int)4L;
     /** {@code #define F_SHLCK 8} */
     int F_SHLCK = (int)8L;
+    /** {@code #define TIOCOUTQ 21521} */
+    int TIOCOUTQ = (int)21521L;
+    /** {@code #define FIONREAD 21531} */
+    int FIONREAD = (int)21531L;
+    /** {@code #define FIONBIO 21537} */
+    int FIONBIO = (int)21537L;
     /** {@code #define EPERM 1} */
     int EPERM = (int)1L;
     /** {@code #define ENOENT 2} */

@@ -196,6 +196,28 @@ class SocketViewAgainstTheJdkTest extends AgainstTheJdk {
                 return c.isConnected() + " " + view(c.socket(), port);
             }
         });
+        // available() is every byte queued (FIONREAD), not a bounded peek; the count grows only as bytes arrive,
+        // so it is read until it stops short of nothing more to come (bounded: the sender is done)
+        scenario("available() of the view's stream as bytes are queued and read", (p, dir) -> {
+            SocketChannel[] ends = Referee.pair(p, dir, false);
+            try (SocketChannel c = ends[0]; SocketChannel a = ends[1]) {
+                int total = 100_000;
+                c.write(ByteBuffer.allocate(total));
+                java.io.InputStream in = a.socket().getInputStream();
+                List<Integer> seen = new ArrayList<>();
+                long until = System.nanoTime() + 10_000_000_000L;
+                int n;
+                while ((n = in.available()) < total && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                seen.add(n);
+                seen.add(in.read(new byte[30_000]));
+                seen.add(in.available());
+                a.shutdownInput();
+                seen.add(in.available());
+                return seen;
+            }
+        });
     }
 
     @Test

@@ -3320,6 +3320,33 @@ public class sockets_h extends sockets_h$shared {
     public static int F_SHLCK() {
         return F_SHLCK;
     }
+    private static final int TIOCOUTQ = (int)21521L;
+    /**
+     * {@snippet lang=c :
+     * #define TIOCOUTQ 21521
+     * }
+     */
+    public static int TIOCOUTQ() {
+        return TIOCOUTQ;
+    }
+    private static final int FIONREAD = (int)21531L;
+    /**
+     * {@snippet lang=c :
+     * #define FIONREAD 21531
+     * }
+     */
+    public static int FIONREAD() {
+        return FIONREAD;
+    }
+    private static final int FIONBIO = (int)21537L;
+    /**
+     * {@snippet lang=c :
+     * #define FIONBIO 21537
+     * }
+     */
+    public static int FIONBIO() {
+        return FIONBIO;
+    }
     private static final int EPERM = (int)1L;
     /**
      * {@snippet lang=c :
@@ -7653,6 +7680,79 @@ public class sockets_h extends sockets_h$shared {
                     traceDowncall("open", __file, __oflag, x2);
                 }
                 return (int) spreader.invokeExact(__file, __oflag, x2);
+            } catch(IllegalArgumentException | ClassCastException ex$)  {
+                throw ex$; // rethrow IAE from passing wrong number/type of args
+            } catch (Throwable ex$) {
+               throw new AssertionError("should not reach here", ex$);
+            }
+        }
+    }
+
+    /**
+     * Variadic invoker class for:
+     * {@snippet lang=c :
+     * extern int ioctl(int __fd, unsigned long __request, ...)
+     * }
+     */
+    public static class ioctl {
+        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
+                sockets_h.C_INT,
+                sockets_h.C_INT,
+                sockets_h.C_LONG
+            );
+        private static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("ioctl");
+
+        private final MethodHandle handle;
+        private final FunctionDescriptor descriptor;
+        private final MethodHandle spreader;
+
+        private ioctl(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
+            this.handle = handle;
+            this.descriptor = descriptor;
+            this.spreader = spreader;
+        }
+
+        /**
+         * Variadic invoker factory for:
+         * {@snippet lang=c :
+         * extern int ioctl(int __fd, unsigned long __request, ...)
+         * }
+         */
+        static ioctl makeInvoker(MemoryLayout... layouts) {
+            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
+            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
+            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
+            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
+            return new ioctl(mh$, desc$, spreader$);
+        }
+
+        /**
+         * {@return the address}
+         */
+        public static MemorySegment address() {
+            return ADDR;
+        }
+
+        /**
+         * {@return the specialized method handle}
+         */
+        public MethodHandle handle() {
+            return handle;
+        }
+
+        /**
+         * {@return the specialized descriptor}
+         */
+        public FunctionDescriptor descriptor() {
+            return descriptor;
+        }
+
+        public int apply(int __fd, long __request, Object... x2) {
+            try {
+                if (TRACE_DOWNCALLS) {
+                    traceDowncall("ioctl", __fd, __request, x2);
+                }
+                return (int) spreader.invokeExact(__fd, __request, x2);
             } catch(IllegalArgumentException | ClassCastException ex$)  {
                 throw ex$; // rethrow IAE from passing wrong number/type of args
             } catch (Throwable ex$) {

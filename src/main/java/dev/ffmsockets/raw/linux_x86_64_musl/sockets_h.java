@@ -4175,6 +4175,33 @@ public class sockets_h extends sockets_h$shared {
     public static int POLLWRBAND() {
         return POLLWRBAND;
     }
+    private static final int TIOCOUTQ = (int)21521L;
+    /**
+     * {@snippet lang=c :
+     * #define TIOCOUTQ 21521
+     * }
+     */
+    public static int TIOCOUTQ() {
+        return TIOCOUTQ;
+    }
+    private static final int FIONREAD = (int)21531L;
+    /**
+     * {@snippet lang=c :
+     * #define FIONREAD 21531
+     * }
+     */
+    public static int FIONREAD() {
+        return FIONREAD;
+    }
+    private static final int FIONBIO = (int)21537L;
+    /**
+     * {@snippet lang=c :
+     * #define FIONBIO 21537
+     * }
+     */
+    public static int FIONBIO() {
+        return FIONBIO;
+    }
     private static final int EPERM = (int)1L;
     /**
      * {@snippet lang=c :
@@ -7637,6 +7664,79 @@ public class sockets_h extends sockets_h$shared {
            throw ex;
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    /**
+     * Variadic invoker class for:
+     * {@snippet lang=c :
+     * int ioctl(int, int, ...)
+     * }
+     */
+    public static class ioctl {
+        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
+                sockets_h.C_INT,
+                sockets_h.C_INT,
+                sockets_h.C_INT
+            );
+        private static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("ioctl");
+
+        private final MethodHandle handle;
+        private final FunctionDescriptor descriptor;
+        private final MethodHandle spreader;
+
+        private ioctl(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
+            this.handle = handle;
+            this.descriptor = descriptor;
+            this.spreader = spreader;
+        }
+
+        /**
+         * Variadic invoker factory for:
+         * {@snippet lang=c :
+         * int ioctl(int, int, ...)
+         * }
+         */
+        static ioctl makeInvoker(MemoryLayout... layouts) {
+            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
+            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
+            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
+            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
+            return new ioctl(mh$, desc$, spreader$);
+        }
+
+        /**
+         * {@return the address}
+         */
+        public static MemorySegment address() {
+            return ADDR;
+        }
+
+        /**
+         * {@return the specialized method handle}
+         */
+        public MethodHandle handle() {
+            return handle;
+        }
+
+        /**
+         * {@return the specialized descriptor}
+         */
+        public FunctionDescriptor descriptor() {
+            return descriptor;
+        }
+
+        public int apply(int x0, int x1, Object... x2) {
+            try {
+                if (TRACE_DOWNCALLS) {
+                    traceDowncall("ioctl", x0, x1, x2);
+                }
+                return (int) spreader.invokeExact(x0, x1, x2);
+            } catch(IllegalArgumentException | ClassCastException ex$)  {
+                throw ex$; // rethrow IAE from passing wrong number/type of args
+            } catch (Throwable ex$) {
+               throw new AssertionError("should not reach here", ex$);
+            }
         }
     }
 
