@@ -46,12 +46,35 @@ public final class LayoutSelfTest {
     }
 
     /**
+     * What the bindings say of the structs the message and batch calls write pointers into: {@code msghdr},
+     * {@code iovec}, {@code cmsghdr}, {@code mmsghdr}; a test plants wrong ones.
+     */
+    public record MessageLayouts(long msghdr, long msgName, long msgNamelen, long msgIov, long msgIovlen,
+                                 long msgControl, long msgControllen, long msgFlags, long iovec, long iovBase,
+                                 long iovLen, long cmsghdr, long cmsgLen, long cmsgLevel, long cmsgType,
+                                 long mmsghdr, long mmsgLen) {
+        /** {@return what the bindings of this platform say} */
+        public static MessageLayouts ofBindings() {
+            return new MessageLayouts(dev.ffmsockets.raw.msghdr.sizeof(), dev.ffmsockets.raw.msghdr.msg_name$offset(),
+                    dev.ffmsockets.raw.msghdr.msg_namelen$offset(), dev.ffmsockets.raw.msghdr.msg_iov$offset(),
+                    dev.ffmsockets.raw.msghdr.msg_iovlen$offset(), dev.ffmsockets.raw.msghdr.msg_control$offset(),
+                    dev.ffmsockets.raw.msghdr.msg_controllen$offset(), dev.ffmsockets.raw.msghdr.msg_flags$offset(),
+                    dev.ffmsockets.raw.iovec.sizeof(), dev.ffmsockets.raw.iovec.iov_base$offset(),
+                    dev.ffmsockets.raw.iovec.iov_len$offset(), dev.ffmsockets.raw.cmsghdr.sizeof(),
+                    dev.ffmsockets.raw.cmsghdr.cmsg_len$offset(), dev.ffmsockets.raw.cmsghdr.cmsg_level$offset(),
+                    dev.ffmsockets.raw.cmsghdr.cmsg_type$offset(), dev.ffmsockets.raw.mmsghdr.sizeof(),
+                    dev.ffmsockets.raw.mmsghdr.msg_len$offset());
+        }
+    }
+
+    /**
      * Checks the bindings against the kernel.
      *
      * @throws IllegalStateException listing every layout the kernel disagrees with, and naming the platform
      */
     public static void run() {
         List<String> wrong = check(Expected.ofBindings());
+        wrong.addAll(check(MessageLayouts.ofBindings()));
         if (!wrong.isEmpty()) {
             throw new IllegalStateException("ffm-sockets: the bindings do not match this system's kernel ("
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "); refusing to go on "
@@ -178,6 +201,130 @@ public final class LayoutSelfTest {
             }
         }
         return wrong;
+    }
+
+    /** Room for every struct and buffer of the message check, each far from the next. */
+    private static final long SLOT = 1024, SLOTS = 16;
+
+    /**
+     * Checks the message structs against the kernel with two datagrams over a Unix pair: one {@code sendmsg} of two
+     * {@code iovec}s and an {@code SCM_CREDENTIALS} message, then one {@code recvmmsg} of both into an array of two
+     * {@code mmsghdr}. The kernel reads the sent structs where it has their fields (the bytes it sends say so) and
+     * writes the received ones where it has them (lengths, control data, flags read back at the bindings'
+     * offsets). In the structs the kernel reads pointers from ({@code msghdr}, {@code iovec}, {@code mmsghdr}) every
+     * pointer written points into its own 1 KiB slot of one zeroed block and every other value is below 64 KiB,
+     * where nothing is ever mapped; what a receive writes is bounded by what was sent (8 bytes and one credentials
+     * message). So a wrong binding, through which the kernel would read a pointer as a length or the reverse, makes
+     * a call fail or a value read wrong, and never writes outside that block.
+     *
+     * @param m the layouts to check
+     * @return what the kernel disagrees with; empty when nothing
+     */
+    public static List<String> check(MessageLayouts m) {
+        List<String> wrong = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cap = arena.allocate(Kernel.CAPTURE);
+            MemorySegment block = arena.allocate(SLOT * SLOTS, 16), pair = arena.allocate(JAVA_INT, 2);
+            MemorySegment[] slot = new MemorySegment[(int) SLOTS];
+            for (int i = 0; i < SLOTS; i++) {
+                slot[i] = block.asSlice(i * SLOT, SLOT);
+            }
+            if (Kernel.socketpair(cap, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) < 0) {
+                wrong.add("could not open a Unix datagram pair to test with (errno " + Kernel.errno(cap) + ")");
+                return wrong;
+            }
+            int a = pair.get(JAVA_INT, 0), b = pair.get(JAVA_INT, 4);
+            try {
+                slot[0].set(JAVA_INT, 0, 1);
+                if (Kernel.setsockopt(cap, b, SOL_SOCKET, SO_PASSCRED, slot[0], 4) < 0) {
+                    wrong.add("SO_PASSCRED failed (errno " + Kernel.errno(cap) + ")");
+                    return wrong;
+                }
+                // sendmsg: "ab" and "cde" in two iovecs, and this process's credentials
+                MemorySegment msg = slot[1], iov = slot[2], control = slot[3], ab = slot[4], cde = slot[5];
+                ab.set(JAVA_BYTE, 0, (byte) 'a');
+                ab.set(JAVA_BYTE, 1, (byte) 'b');
+                cde.set(JAVA_BYTE, 0, (byte) 'c');
+                cde.set(JAVA_BYTE, 1, (byte) 'd');
+                cde.set(JAVA_BYTE, 2, (byte) 'e');
+                iov(iov, m, 0, ab, 2);
+                iov(iov, m, 1, cde, 3);
+                long credLen = m.cmsghdr() + 12;
+                control.set(JAVA_LONG_UNALIGNED, m.cmsgLen(), credLen);
+                control.set(JAVA_INT_UNALIGNED, m.cmsgLevel(), SOL_SOCKET);
+                control.set(JAVA_INT_UNALIGNED, m.cmsgType(), SCM_CREDENTIALS);
+                control.set(JAVA_INT_UNALIGNED, m.cmsghdr(), Kernel.getpid());
+                control.set(JAVA_INT_UNALIGNED, m.cmsghdr() + 4, Kernel.getuid());
+                control.set(JAVA_INT_UNALIGNED, m.cmsghdr() + 8, Kernel.getgid());
+                header(msg, 0, m, iov, 2, control, (credLen + 7) & ~7L);
+                long sent = Kernel.sendmsg(cap, a, msg, MSG_DONTWAIT);
+                if (sent != 5) {
+                    wrong.add("sendmsg of two iovecs (2 and 3 bytes) and SCM_CREDENTIALS through msghdr (" + m.msghdr()
+                            + " bytes), iovec (" + m.iovec() + ") and cmsghdr (" + m.cmsghdr() + ") gave " + sent
+                            + " (errno " + Kernel.errno(cap) + ")");
+                    return wrong;
+                }
+                // a second datagram, with no control data of the sender's
+                iov(iov, m, 0, cde, 3);
+                header(msg, 0, m, iov, 1, MemorySegment.NULL, 0);
+                if (Kernel.sendmsg(cap, a, msg, MSG_DONTWAIT) != 3) {
+                    wrong.add("sendmsg of one iovec gave errno " + Kernel.errno(cap));
+                    return wrong;
+                }
+                // recvmmsg of both into two mmsghdr, each its own iovec of 64 bytes and 64 bytes of control room
+                MemorySegment vec = slot[6];
+                MemorySegment[] iovs = {slot[7], slot[8]}, bufs = {slot[9], slot[10]}, controls = {slot[11], slot[12]};
+                for (int i = 0; i < 2; i++) {
+                    iov(iovs[i], m, 0, bufs[i], 64);
+                    header(vec, i * m.mmsghdr(), m, iovs[i], 1, controls[i], 64);
+                    vec.set(JAVA_INT_UNALIGNED, i * m.mmsghdr() + m.msgFlags(), 0x7777);
+                    vec.set(JAVA_INT_UNALIGNED, i * m.mmsghdr() + m.mmsgLen(), 0x7777);
+                }
+                int n = Kernel.recvmmsg(cap, b, vec, 2, MSG_DONTWAIT, MemorySegment.NULL);
+                if (n != 2) {
+                    wrong.add("recvmmsg into two mmsghdr (" + m.mmsghdr() + " bytes each) gave " + n + " of 2 (errno "
+                            + Kernel.errno(cap) + ")");
+                    return wrong;
+                }
+                field(wrong, "mmsghdr.msg_len of the first", vec.get(JAVA_INT_UNALIGNED, m.mmsgLen()), 5);
+                field(wrong, "mmsghdr.msg_len of the second (mmsghdr's size)",
+                        vec.get(JAVA_INT_UNALIGNED, m.mmsghdr() + m.mmsgLen()), 3);
+                field(wrong, "the bytes gathered from two iovecs", bufs[0].get(JAVA_BYTE, 4), 'e');
+                field(wrong, "msghdr.msg_flags written back", vec.get(JAVA_INT_UNALIGNED, m.msgFlags()), 0);
+                field(wrong, "msghdr.msg_controllen written back",
+                        vec.get(JAVA_LONG_UNALIGNED, m.msgControllen()), (credLen + 7) & ~7L);
+                field(wrong, "cmsghdr.cmsg_len", controls[0].get(JAVA_LONG_UNALIGNED, m.cmsgLen()), credLen);
+                field(wrong, "cmsghdr.cmsg_level", controls[0].get(JAVA_INT_UNALIGNED, m.cmsgLevel()), SOL_SOCKET);
+                field(wrong, "cmsghdr.cmsg_type", controls[0].get(JAVA_INT_UNALIGNED, m.cmsgType()), SCM_CREDENTIALS);
+                field(wrong, "the credentials' pid after the cmsghdr",
+                        controls[0].get(JAVA_INT_UNALIGNED, m.cmsghdr()), Kernel.getpid());
+                // SO_PASSCRED: the kernel attaches the sender's credentials to the second datagram too
+                field(wrong, "msghdr.msg_controllen of the second (mmsghdr's size)",
+                        vec.get(JAVA_LONG_UNALIGNED, m.mmsghdr() + m.msgControllen()), (credLen + 7) & ~7L);
+                field(wrong, "the second's credentials' pid", controls[1].get(JAVA_INT_UNALIGNED, m.cmsghdr()),
+                        Kernel.getpid());
+            } finally {
+                Kernel.close(cap, a);
+                Kernel.close(cap, b);
+            }
+        }
+        return wrong;
+    }
+
+    /** Writes iovec {@code i} of the array at {@code iov}. */
+    private static void iov(MemorySegment iov, MessageLayouts m, int i, MemorySegment base, long len) {
+        iov.set(java.lang.foreign.ValueLayout.ADDRESS_UNALIGNED, i * m.iovec() + m.iovBase(), base);
+        iov.set(JAVA_LONG_UNALIGNED, i * m.iovec() + m.iovLen(), len);
+    }
+
+    /** Writes a msghdr at {@code at} of {@code into}: no name, the iovecs, the control data, no flags. */
+    private static void header(MemorySegment into, long at, MessageLayouts m, MemorySegment iov, long iovlen,
+                               MemorySegment control, long controllen) {
+        into.asSlice(at, Math.min(m.msghdr(), into.byteSize() - at)).fill((byte) 0);
+        into.set(java.lang.foreign.ValueLayout.ADDRESS_UNALIGNED, at + m.msgIov(), iov);
+        into.set(JAVA_LONG_UNALIGNED, at + m.msgIovlen(), iovlen);
+        into.set(java.lang.foreign.ValueLayout.ADDRESS_UNALIGNED, at + m.msgControl(), control);
+        into.set(JAVA_LONG_UNALIGNED, at + m.msgControllen(), controllen);
     }
 
     private static void size(List<String> wrong, String what, MemorySegment cap, int fd, int level, int name,

@@ -767,8 +767,10 @@ public final class Posix implements Constants {
 
     /**
      * Checks the bindings' struct layouts against the running kernel (sizes it reports, where it reads and writes
-     * fields), with buffers larger than the bindings say so that nothing is corrupted if they are wrong; also run at
-     * first use with {@code -Dffmsockets.selfTest=true}. About a dozen system calls.
+     * fields), with buffers larger than the bindings say so that nothing is corrupted if they are wrong: the address
+     * and option structs, {@code epoll_event}, and the structs the message and batch calls write pointers into
+     * ({@code msghdr}, {@code iovec}, {@code cmsghdr}, {@code mmsghdr}, by a {@code sendmsg} and a
+     * {@code recvmmsg}); also run at first use with {@code -Dffmsockets.selfTest=true}. About twenty system calls.
      *
      * @throws IllegalStateException listing each layout the kernel disagrees with
      */

@@ -51,6 +51,37 @@ class LayoutSelfTestTest {
         }
     }
 
+    @Test
+    void theKernelAgreesWithTheMessageLayouts() {
+        assertEquals(List.of(), LayoutSelfTest.check(LayoutSelfTest.MessageLayouts.ofBindings()));
+    }
+
+    private static LayoutSelfTest.MessageLayouts with(LayoutSelfTest.MessageLayouts m, int index, long value) {
+        long[] v = {m.msghdr(), m.msgName(), m.msgNamelen(), m.msgIov(), m.msgIovlen(), m.msgControl(),
+                m.msgControllen(), m.msgFlags(), m.iovec(), m.iovBase(), m.iovLen(), m.cmsghdr(), m.cmsgLen(),
+                m.cmsgLevel(), m.cmsgType(), m.mmsghdr(), m.mmsgLen()};
+        v[index] = value;
+        return new LayoutSelfTest.MessageLayouts(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
+                v[11], v[12], v[13], v[14], v[15], v[16]);
+    }
+
+    @Test
+    void everyPlantedMessageLayoutMismatchIsCaught() {
+        // fields swapped or moved, a wrong stride: each planted so that the kernel, reading the structs where it has
+        // their fields, finds our pointers, small values or zeros there (a shorter mmsghdr stride would let it read
+        // half a pointer joined to a length as an address, so the stride is planted longer)
+        record Plant(int index, long value) { }
+        List<Plant> plants = List.of(new Plant(3, 24), new Plant(4, 16), new Plant(5, 40), new Plant(6, 32),
+                new Plant(7, 52), new Plant(8, 8), new Plant(9, 8), new Plant(10, 4), new Plant(11, 12),
+                new Plant(12, 4), new Plant(13, 0), new Plant(14, 8), new Plant(15, 128), new Plant(16, 60),
+                new Plant(16, 0));
+        LayoutSelfTest.MessageLayouts right = LayoutSelfTest.MessageLayouts.ofBindings();
+        for (Plant p : plants) {
+            List<String> wrong = LayoutSelfTest.check(with(right, p.index(), p.value()));
+            assertFalse(wrong.isEmpty(), "planted " + p + " was not caught");
+        }
+    }
+
     /** With the property, the first use of the library runs the self-test: its eventfds show in the system calls. */
     @Test
     void thePropertyRunsTheSelfTestAtFirstUse() throws Exception {
