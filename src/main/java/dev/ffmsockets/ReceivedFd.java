@@ -1,8 +1,5 @@
 package dev.ffmsockets;
 
-import dev.ffmsockets.impl.Cleaning;
-import dev.ffmsockets.posix.Posix;
-
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
@@ -17,42 +14,13 @@ import java.lang.ref.Reference;
  */
 public final class ReceivedFd implements AutoCloseable {
 
-    /** The number while it is owned, -1 once taken or closed; what the cleaner closes, never this object. */
-    private static final class Owned implements Runnable {
-        private int fd;
-
-        Owned(int fd) {
-            this.fd = fd;
-        }
-
-        synchronized int get() {
-            return fd;
-        }
-
-        synchronized int take() {
-            if (fd < 0) {
-                throw new IllegalStateException("the received descriptor was taken or closed already");
-            }
-            int taken = fd;
-            fd = -1;
-            return taken;
-        }
-
-        @Override
-        public synchronized void run() {
-            if (fd >= 0) {
-                Posix.close(fd);
-                fd = -1;
-            }
-        }
-    }
-
-    private final Owned owned;
+    private final OwnedFd owned;
     private final Cleaner.Cleanable cleanable;
 
     private ReceivedFd(int fd) {
-        this.owned = new Owned(fd);
-        this.cleanable = Cleaning.register(this, owned);
+        OwnedFd[] o = new OwnedFd[1];
+        this.cleanable = OwnedFd.register(this, fd, o);
+        this.owned = o[0];
     }
 
     /**
@@ -91,7 +59,7 @@ public final class ReceivedFd implements AutoCloseable {
      */
     public int take() {
         try {
-            return owned.take();
+            return owned.take("the received descriptor");
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -129,12 +97,23 @@ public final class ReceivedFd implements AutoCloseable {
                     throw new IllegalStateException("the received descriptor was taken or closed already");
                 }
                 Socket s = Socket.adopt(fd, blocking);
-                owned.take();
+                owned.take("the received descriptor");
                 return s;
             }
         } finally {
             Reference.reachabilityFence(this);
         }
+    }
+
+    /**
+     * Takes the descriptor as an {@link OpenFile}: a file or a pipe another process passed, to send from or splice
+     * into.
+     *
+     * @return the open file, which now owns the descriptor
+     * @throws IllegalStateException if it was taken or closed already
+     */
+    public OpenFile toOpenFile() {
+        return OpenFile.adopt(take());
     }
 
     /** Closes the descriptor ({@code close(2)}) unless it was taken. Idempotent. */

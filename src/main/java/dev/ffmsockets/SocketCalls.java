@@ -380,6 +380,74 @@ abstract class SocketCalls extends SocketIo {
         return Splicing.sendFile(d, mode, file, position, count);
     }
 
+    /**
+     * Sends part of an open file inside the kernel, as {@link #sendFile(Path, long, long)} but with no
+     * {@code open(2)} per call: {@code sendfile(2)} from {@code position}; the file's own offset is left as it was.
+     *
+     * @param file     the open file, which a close during the call does not release until it returns
+     * @param position where in the file to start
+     * @param count    at most this many bytes ({@link Long#MAX_VALUE}: to the end)
+     * @return how many bytes were sent
+     * @throws IllegalArgumentException                if {@code position} or {@code count} is negative
+     * @throws java.nio.channels.ClosedChannelException if the file is closed
+     * @throws IllegalBlockingModeException            if the socket is in non-blocking mode
+     * @throws IOException                             {@code EPIPE}, {@code EINVAL} (a file not open for reading,
+     *                                                 a pipe), a timeout, a closed socket, ...
+     */
+    public long sendFile(OpenFile file, long position, long count) throws IOException {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("sendFile: position " + position + " and count " + count
+                    + " must not be negative");
+        }
+        int in = file.enter("sendfile");
+        try {
+            return Splicing.sendFile(d, mode, in, position, count);
+        } finally {
+            file.leave();
+        }
+    }
+
+    /**
+     * Receives from this stream socket into a file or a pipe inside the kernel: {@code splice(2)} through a pipe,
+     * the bytes never in Java memory (a download straight to disk). Stops after {@code count} bytes or at the end
+     * of the stream. Blocking mode; the timeout bounds the waits for the socket over the whole call (the exception
+     * then says how many bytes were moved, and none is lost: what was taken from the socket was written). A
+     * failure of the target (a full disk) loses what was taken from the socket for it, which its exception counts.
+     * A pipe without room is waited for: in {@code splice} if it is blocking, in {@code poll(2)} if not (on a
+     * virtual thread too, which then holds its carrier, as for a file's I/O).
+     *
+     * @param target   the open file or pipe, which a close during the call does not release until it returns
+     * @param position where in the file to write, its own offset left as it was; or -1: at its offset, which
+     *                 advances (a pipe takes only -1)
+     * @param count    at most this many bytes ({@link Long#MAX_VALUE}: to the end of the stream)
+     * @return how many bytes were moved
+     * @throws IllegalArgumentException                if {@code position} is below -1, {@code count} is negative,
+     *                                                 the socket is not a {@link SocketType#STREAM} socket, or the
+     *                                                 target is one {@code splice(2)} would refuse (not open for
+     *                                                 writing, in append mode, a pipe given a position): before a
+     *                                                 byte is taken from the socket
+     * @throws java.nio.channels.ClosedChannelException if the target is closed
+     * @throws IllegalBlockingModeException            if the socket is in non-blocking mode
+     * @throws IOException                             {@code ENOSPC}, {@code EIO}, a timeout, a closed socket, ...
+     */
+    public long spliceTo(OpenFile target, long position, long count) throws IOException {
+        Objects.requireNonNull(target, "target");
+        if (position < -1 || count < 0) {
+            throw new IllegalArgumentException("spliceTo: position " + position + " must be -1 or more and count "
+                    + count + " not negative");
+        }
+        if (d.type() != SocketType.STREAM) {
+            throw new IllegalArgumentException("spliceTo: moves a stream, not " + d.type());
+        }
+        int out = target.enter("splice");
+        try {
+            return Splicing.toFile(d, mode, out, position, count);
+        } finally {
+            target.leave();
+        }
+    }
+
     // ---- any other call ---------------------------------------------------------------------------------------
 
     /**

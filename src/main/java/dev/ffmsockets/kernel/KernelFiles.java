@@ -12,7 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The C library's calls on pipes and files that socket transfers use ({@code pipe2}, {@code splice},
- * {@code sendfile}, {@code open}), linked and called as {@link Kernel}'s socket calls are: errno captured into
+ * {@code sendfile}, {@code open}, {@code lseek}), linked and called as {@link Kernel}'s socket calls are: errno captured into
  * memory the caller passes, nothing checked here.
  */
 public final class KernelFiles {
@@ -29,6 +29,12 @@ public final class KernelFiles {
     private static final class H_sendfile { static final MethodHandle H = Kernel.link(sockets_h.sendfile$address(), sockets_h.sendfile$descriptor()); }
     private static final class H_open {
         static final MethodHandle H = Kernel.link(sockets_h.open.address(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class H_lseek { static final MethodHandle H = Kernel.link(sockets_h.lseek$address(), sockets_h.lseek$descriptor()); }
+    private static final class H_open3 {
+        static final MethodHandle H = Kernel.link(sockets_h.open.address(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
                 Linker.Option.firstVariadicArg(2));
     }
 
@@ -63,6 +69,24 @@ public final class KernelFiles {
     public static int open(MemorySegment capture, MemorySegment path, int flags) {
         try {
             return (int) H_open.H.invokeExact(capture, path, flags);
+        } catch (Throwable t) {
+            throw Kernel.rethrow(t);
+        }
+    }
+
+    /** {@code open} with a mode, for {@code O_CREAT}; errno into {@code capture}. */
+    public static int open(MemorySegment capture, MemorySegment path, int flags, int mode) {
+        try {
+            return (int) H_open3.H.invokeExact(capture, path, flags, mode);
+        } catch (Throwable t) {
+            throw Kernel.rethrow(t);
+        }
+    }
+
+    /** {@code lseek}; errno into {@code capture}. */
+    public static long lseek(MemorySegment capture, int fd, long offset, int whence) {
+        try {
+            return (long) H_lseek.H.invokeExact(capture, fd, offset, whence);
         } catch (Throwable t) {
             throw Kernel.rethrow(t);
         }

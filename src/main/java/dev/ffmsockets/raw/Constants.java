@@ -706,8 +706,22 @@ public interface Constants {
     int F_SETLK64 = (int)6L;
     /** {@code #define F_SETLKW64 7} */
     int F_SETLKW64 = (int)7L;
+    /** {@code #define O_ACCMODE 3} */
+    int O_ACCMODE = (int)3L;
     /** {@code #define O_RDONLY 0} */
     int O_RDONLY = (int)0L;
+    /** {@code #define O_WRONLY 1} */
+    int O_WRONLY = (int)1L;
+    /** {@code #define O_RDWR 2} */
+    int O_RDWR = (int)2L;
+    /** {@code #define O_CREAT 64} */
+    int O_CREAT = (int)64L;
+    /** {@code #define O_EXCL 128} */
+    int O_EXCL = (int)128L;
+    /** {@code #define O_TRUNC 512} */
+    int O_TRUNC = (int)512L;
+    /** {@code #define O_APPEND 1024} */
+    int O_APPEND = (int)1024L;
     /** {@code #define O_NONBLOCK 2048} */
     int O_NONBLOCK = (int)2048L;
     /** {@code #define F_DUPFD 0} */
@@ -734,6 +748,8 @@ public interface Constants {
     int F_EXLCK = (int)4L;
     /** {@code #define F_SHLCK 8} */
     int F_SHLCK = (int)8L;
+    /** {@code #define SEEK_CUR 1} */
+    int SEEK_CUR = (int)1L;
     /** {@code #define TIOCOUTQ 21521} */
     int TIOCOUTQ = (int)21521L;
     /** {@code #define FIONREAD 21531} */

@@ -3167,6 +3167,15 @@ public class sockets_h extends sockets_h$shared {
     public static int F_SETLKW64() {
         return F_SETLKW64;
     }
+    private static final int O_ACCMODE = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define O_ACCMODE 3
+     * }
+     */
+    public static int O_ACCMODE() {
+        return O_ACCMODE;
+    }
     private static final int O_RDONLY = (int)0L;
     /**
      * {@snippet lang=c :
@@ -3175,6 +3184,60 @@ public class sockets_h extends sockets_h$shared {
      */
     public static int O_RDONLY() {
         return O_RDONLY;
+    }
+    private static final int O_WRONLY = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define O_WRONLY 1
+     * }
+     */
+    public static int O_WRONLY() {
+        return O_WRONLY;
+    }
+    private static final int O_RDWR = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define O_RDWR 2
+     * }
+     */
+    public static int O_RDWR() {
+        return O_RDWR;
+    }
+    private static final int O_CREAT = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define O_CREAT 64
+     * }
+     */
+    public static int O_CREAT() {
+        return O_CREAT;
+    }
+    private static final int O_EXCL = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define O_EXCL 128
+     * }
+     */
+    public static int O_EXCL() {
+        return O_EXCL;
+    }
+    private static final int O_TRUNC = (int)512L;
+    /**
+     * {@snippet lang=c :
+     * #define O_TRUNC 512
+     * }
+     */
+    public static int O_TRUNC() {
+        return O_TRUNC;
+    }
+    private static final int O_APPEND = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * #define O_APPEND 1024
+     * }
+     */
+    public static int O_APPEND() {
+        return O_APPEND;
     }
     private static final int O_NONBLOCK = (int)2048L;
     /**
@@ -3319,6 +3382,15 @@ public class sockets_h extends sockets_h$shared {
      */
     public static int F_SHLCK() {
         return F_SHLCK;
+    }
+    private static final int SEEK_CUR = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_CUR 1
+     * }
+     */
+    public static int SEEK_CUR() {
+        return SEEK_CUR;
     }
     private static final int TIOCOUTQ = (int)21521L;
     /**
@@ -7758,6 +7830,68 @@ public class sockets_h extends sockets_h$shared {
             } catch (Throwable ex$) {
                throw new AssertionError("should not reach here", ex$);
             }
+        }
+    }
+
+    private static class lseek {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            sockets_h.C_LONG,
+            sockets_h.C_INT,
+            sockets_h.C_LONG,
+            sockets_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("lseek");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static FunctionDescriptor lseek$descriptor() {
+        return lseek.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    static MethodHandle lseek$handle() {
+        return lseek.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static MemorySegment lseek$address() {
+        return lseek.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    static long lseek(int __fd, long __offset, int __whence) {
+        var mh$ = lseek.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lseek", __fd, __offset, __whence);
+            }
+            return (long)mh$.invokeExact(__fd, __offset, __whence);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
         }
     }
 

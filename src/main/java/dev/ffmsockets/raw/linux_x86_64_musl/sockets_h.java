@@ -1754,6 +1754,42 @@ public class sockets_h extends sockets_h$shared {
     public static int RLIMIT_NLIMITS() {
         return RLIMIT_NLIMITS;
     }
+    private static final int O_CREAT = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define O_CREAT 64
+     * }
+     */
+    public static int O_CREAT() {
+        return O_CREAT;
+    }
+    private static final int O_EXCL = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define O_EXCL 128
+     * }
+     */
+    public static int O_EXCL() {
+        return O_EXCL;
+    }
+    private static final int O_TRUNC = (int)512L;
+    /**
+     * {@snippet lang=c :
+     * #define O_TRUNC 512
+     * }
+     */
+    public static int O_TRUNC() {
+        return O_TRUNC;
+    }
+    private static final int O_APPEND = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * #define O_APPEND 1024
+     * }
+     */
+    public static int O_APPEND() {
+        return O_APPEND;
+    }
     private static final int O_NONBLOCK = (int)2048L;
     /**
      * {@snippet lang=c :
@@ -1871,6 +1907,24 @@ public class sockets_h extends sockets_h$shared {
     public static int O_RDONLY() {
         return O_RDONLY;
     }
+    private static final int O_WRONLY = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define O_WRONLY 1
+     * }
+     */
+    public static int O_WRONLY() {
+        return O_WRONLY;
+    }
+    private static final int O_RDWR = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define O_RDWR 2
+     * }
+     */
+    public static int O_RDWR() {
+        return O_RDWR;
+    }
     private static final int F_DUPFD_CLOEXEC = (int)1030L;
     /**
      * {@snippet lang=c :
@@ -1915,6 +1969,15 @@ public class sockets_h extends sockets_h$shared {
      */
     public static int FD_CLOEXEC() {
         return FD_CLOEXEC;
+    }
+    private static final int SEEK_CUR = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_CUR 1
+     * }
+     */
+    public static int SEEK_CUR() {
+        return SEEK_CUR;
     }
     private static final int SPLICE_F_MOVE = (int)1L;
     /**
@@ -8042,6 +8105,68 @@ public class sockets_h extends sockets_h$shared {
         }
     }
 
+    private static class lseek {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            sockets_h.C_LONG,
+            sockets_h.C_INT,
+            sockets_h.C_LONG,
+            sockets_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("lseek");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * off_t lseek(int, off_t, int)
+     * }
+     */
+    public static FunctionDescriptor lseek$descriptor() {
+        return lseek.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * off_t lseek(int, off_t, int)
+     * }
+     */
+    static MethodHandle lseek$handle() {
+        return lseek.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * off_t lseek(int, off_t, int)
+     * }
+     */
+    public static MemorySegment lseek$address() {
+        return lseek.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * off_t lseek(int, off_t, int)
+     * }
+     */
+    static long lseek(int x0, long x1, int x2) {
+        var mh$ = lseek.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lseek", x0, x1, x2);
+            }
+            return (long)mh$.invokeExact(x0, x1, x2);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class read {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             sockets_h.C_LONG,
@@ -9204,6 +9329,15 @@ public class sockets_h extends sockets_h$shared {
      */
     public static int RLIM_NLIMITS() {
         return RLIM_NLIMITS;
+    }
+    private static final int O_ACCMODE = (int)2097155L;
+    /**
+     * {@snippet lang=c :
+     * #define O_ACCMODE 2097155
+     * }
+     */
+    public static int O_ACCMODE() {
+        return O_ACCMODE;
     }
     private static final int F_GETLK64 = (int)5L;
     /**
