@@ -24,7 +24,10 @@ final class Binding {
     private Binding() {
     }
 
-    private static final Random RANDOM = new SecureRandom();
+    /** Made at first need (an AF_UNIX server bound to null): a SecureRandom keeps /dev/random open for good. */
+    private static final class Names {
+        static final Random RANDOM = new SecureRandom();
+    }
 
     /** An Internet socket's bind: {@code bind(2)} to {@code local}, or to the wildcard and port 0 for null. */
     static SocketAddress inet(Socket s, SocketAddress local, Family family) throws IOException {
@@ -71,7 +74,7 @@ final class Binding {
         for (int attempt = 0; attempt < 10; attempt++) {
             Path path;
             try {
-                path = Path.of(dir, "socket_" + RANDOM.nextInt(Integer.MAX_VALUE));
+                path = Path.of(dir, "socket_" + Names.RANDOM.nextInt(Integer.MAX_VALUE));
             } catch (InvalidPathException e) {
                 throw new BindException("Invalid temporary directory");
             }
