@@ -270,14 +270,15 @@ public final class Bench {
                     : List.of("safe-batch-32", "safe-batch-64", "nio-direct", C_PER_DATAGRAM);
             case "W8" -> switch (w.name()) {
                 case W8_RELAY -> List.of("safe-transfer", "safe-array", "safe-direct-buffer", "nio-direct", C_SPLICE);
-                case W8_FILE -> List.of("safe-sendfile", "safe-array", "nio-transferTo", "nio-direct", C_SENDFILE);
+                case W8_FILE -> List.of("safe-sendfile", "safe-sendfile-open", "safe-array", "nio-transferTo", "nio-direct",
+                        C_SENDFILE);
                 default -> List.of("c-style", "safe");
             };
             default -> List.of("c-style", "safe", "java.net", "java.net-ipv4", "nio");
         };
         List<String> quickOnes = List.of("c-style-native", "c-style", "safe-array", "safe-heap-buffer", "safe-direct-buffer",
                 "safe-segment", "safe", "java.net", "java.net-ipv4", "nio-direct", "nio", "nio-selector", "safe-batch-64",
-                "safe-gso", C_PER_DATAGRAM, "safe-transfer", "safe-sendfile", "nio-transferTo", C_SPLICE, C_SENDFILE,
+                "safe-gso", C_PER_DATAGRAM, "safe-transfer", "safe-sendfile", "safe-sendfile-open", "nio-transferTo", C_SPLICE, C_SENDFILE,
                 "ffm-tcp", "ffm-unix", "ffm-provider", "netty-nio", "netty-epoll");
         return all.stream().filter(i -> !(w.transport().equals("unix") && i.startsWith("java.net")))
                 .filter(i -> !quick || quickOnes.contains(i)).toList();

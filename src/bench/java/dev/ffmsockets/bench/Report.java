@@ -121,7 +121,8 @@ final class Report {
                     case Bench.W8_RELAY -> List.of(new String[] {"safe-transfer", "safe-array", "1.4"},
                             new String[] {"safe-transfer", "safe-direct-buffer", "1.4"}, new String[] {"safe-transfer", Bench.C_SPLICE, "0.95"});
                     case Bench.W8_FILE -> List.of(new String[] {"safe-sendfile", "safe-array", "1.4"},
-                            new String[] {"safe-sendfile", "nio-direct", "1.4"}, new String[] {"safe-sendfile", Bench.C_SENDFILE, "0.95"});
+                            new String[] {"safe-sendfile", "nio-direct", "1.4"}, new String[] {"safe-sendfile", Bench.C_SENDFILE, "0.95"},
+                            new String[] {"safe-sendfile-open", Bench.C_SENDFILE, "0.95"});
                     default -> List.of(new String[] {"c-style", "C", "0.95"}, new String[] {"safe", "C", "0.95"});
                 };
                 default -> w.size() <= 1000

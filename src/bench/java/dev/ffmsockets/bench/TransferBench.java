@@ -4,6 +4,7 @@ import dev.ffmsockets.ControlMessage;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.InetSockAddr;
 import dev.ffmsockets.Message;
+import dev.ffmsockets.OpenFile;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
@@ -53,7 +54,7 @@ public class TransferBench {
     static final int OP = 1 << 20;
     static final int CHUNK = 64 * 1024;
     static final String[] RELAY_IMPLS = {"safe-transfer", "safe-array", "safe-direct-buffer", "nio-direct"};
-    static final String[] FILE_IMPLS = {"safe-sendfile", "safe-array", "nio-transferTo", "nio-direct"};
+    static final String[] FILE_IMPLS = {"safe-sendfile", "safe-sendfile-open", "safe-array", "nio-transferTo", "nio-direct"};
 
     /** A connected pair of stream sockets of one library, ends {@code a} (client) and {@code b} (accepted). */
     record SafePair(Socket a, Socket b) {
@@ -222,6 +223,7 @@ public class TransferBench {
 
         Path file;
         FileChannel channel;
+        OpenFile open;
         SafePair conn;
         NioPair nconn;
         Thread sink;
@@ -234,6 +236,7 @@ public class TransferBench {
             file = Files.createTempFile("ffm-bench", ".file");
             Files.write(file, new byte[OP]);
             channel = FileChannel.open(file, StandardOpenOption.READ);
+            open = OpenFile.open(file); // kept open across sends, as the C server keeps its file
             if (impl.startsWith("nio")) {
                 nconn = NioPair.open(unix);
                 ByteBuffer dst = Conn.pageBuffer(CHUNK);
@@ -260,6 +263,11 @@ public class TransferBench {
                 case "safe-sendfile" -> {
                     while (sent < OP) {
                         sent += conn.a().sendFile(file, sent, OP - sent);
+                    }
+                }
+                case "safe-sendfile-open" -> {
+                    while (sent < OP) {
+                        sent += conn.a().sendFile(open, sent, OP - sent);
                     }
                 }
                 case "safe-array" -> {
@@ -301,6 +309,7 @@ public class TransferBench {
                 conn.b().close();
             }
             channel.close();
+            open.close();
             Files.deleteIfExists(file);
         }
     }
