@@ -212,7 +212,7 @@ public final class Splicing {
             if (flags < 0) {
                 throw Errors.of("fcntl", "fd " + out + ", F_GETFL", f.errno(), false);
             }
-            if ((flags & O_ACCMODE) == O_RDONLY) {
+            if ((flags & (O_WRONLY | O_RDWR)) == 0) { // the access mode is read-only (musl's O_ACCMODE has O_PATH too)
                 throw new IllegalArgumentException("spliceTo: fd " + out + " is not open for writing");
             }
             if ((flags & O_APPEND) != 0) {

@@ -706,8 +706,6 @@ public interface Constants {
     int F_SETLK64 = (int)6L;
     /** {@code #define F_SETLKW64 7} */
     int F_SETLKW64 = (int)7L;
-    /** {@code #define O_ACCMODE 3} */
-    int O_ACCMODE = (int)3L;
     /** {@code #define O_RDONLY 0} */
     int O_RDONLY = (int)0L;
     /** {@code #define O_WRONLY 1} */

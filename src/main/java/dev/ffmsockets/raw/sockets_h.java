@@ -3167,15 +3167,6 @@ public class sockets_h extends sockets_h$shared {
     public static int F_SETLKW64() {
         return F_SETLKW64;
     }
-    private static final int O_ACCMODE = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * #define O_ACCMODE 3
-     * }
-     */
-    public static int O_ACCMODE() {
-        return O_ACCMODE;
-    }
     private static final int O_RDONLY = (int)0L;
     /**
      * {@snippet lang=c :

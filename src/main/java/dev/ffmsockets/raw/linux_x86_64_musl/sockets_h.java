@@ -9330,15 +9330,6 @@ public class sockets_h extends sockets_h$shared {
     public static int RLIM_NLIMITS() {
         return RLIM_NLIMITS;
     }
-    private static final int O_ACCMODE = (int)2097155L;
-    /**
-     * {@snippet lang=c :
-     * #define O_ACCMODE 2097155
-     * }
-     */
-    public static int O_ACCMODE() {
-        return O_ACCMODE;
-    }
     private static final int F_GETLK64 = (int)5L;
     /**
      * {@snippet lang=c :
