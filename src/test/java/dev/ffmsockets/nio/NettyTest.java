@@ -142,7 +142,9 @@ class NettyTest {
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
             workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
-        assertEquals(before, Fds.openOnceBackTo(before), "descriptors after Netty stopped");
+        // a thousand connections closed at shutdown: allow the closes time on a busy machine, and say what is left
+        String left = Fds.awaitBackTo(count, before, 30);
+        assertEquals(null, left, "descriptors after Netty stopped");
     }
 
     /** What Netty's close of the server channel is expected to fail with, or {@code null} for success. */
@@ -198,7 +200,8 @@ class NettyTest {
 
     @Test
     void anHttpServerUnderWrkAtFiftyAndAThousandConnections() throws Exception {
-        long before = Fds.open();
+        long count = Fds.open();
+        var before = Fds.snapshot();
         FfmSelectorProvider p = FfmSelectorProvider.provider();
         EventLoopGroup boss = group(1), workers = group(2);
         try {

@@ -232,4 +232,57 @@ public final class Fds {
         }
         return now;
     }
+
+    /**
+     * What is open now and was not in {@code before}, described for a failure: each descriptor's target, and for a
+     * TCP socket its state and ports as /proc/net/tcp and tcp6 list them (say, a connection the peer closed that the
+     * process never closed, CLOSE_WAIT); at most 20 lines, then a count of the rest by kind.
+     */
+    public static String extraSince(java.util.Map<Integer, String> before) {
+        java.util.Map<Integer, String> now = snapshot();
+        now.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())));
+        java.util.Map<String, String> tcp = new java.util.HashMap<>();
+        String[] states = {"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE",
+                "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"};
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 9 && !f[0].equals("sl")) {
+                        int st = Integer.parseInt(f[3], 16);
+                        tcp.put("socket:[" + f[9] + "]", (st < states.length ? states[st] : f[3]) + " local "
+                                + Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16) + " remote "
+                                + Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        StringBuilder b = new StringBuilder(now.size() + " more open:");
+        int shown = 0;
+        for (var e : now.entrySet()) {
+            String what = e.getValue() + (tcp.containsKey(e.getValue()) ? " " + tcp.get(e.getValue()) : "");
+            kinds.merge(what.replaceAll("\\[[0-9]+\\]|local [0-9]+|remote [0-9]+", "").trim(), 1, Integer::sum);
+            if (shown++ < 20) {
+                b.append("\n  ").append(e.getKey()).append(" -> ").append(what);
+            }
+        }
+        return b.append("\n  by kind: ").append(kinds).toString();
+    }
+
+    /**
+     * Waits, at most {@code seconds}, until {@link #open()} is {@code count} again.
+     *
+     * @param before the {@link #snapshot()} taken with {@code count}, to say what is left
+     * @return {@code null} once they are, else what is still open ({@link #extraSince})
+     */
+    public static String awaitBackTo(long count, java.util.Map<Integer, String> before, int seconds) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (open() != count && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        return open() == count ? null : open() + " open where there were " + count + "; " + extraSince(before);
+    }
 }
