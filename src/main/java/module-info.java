@@ -22,5 +22,10 @@ module dev.ffmsockets {
     exports dev.ffmsockets.posix;
     exports dev.ffmsockets.net;
     exports dev.ffmsockets.nio;
+    exports dev.ffmsockets.netty;
+    // the Netty transport (dev.ffmsockets.netty) needs Netty at run time only when an application uses it
+    requires static transitive io.netty.transport;
+    requires static transitive io.netty.buffer;
+    requires static transitive io.netty.common;
     // dev.ffmsockets.impl and dev.ffmsockets.poller: the safe wrapper's parts, not exported
 }

@@ -1,0 +1,107 @@
+package dev.ffmsockets.netty;
+
+import dev.ffmsockets.impl.Errors;
+import dev.ffmsockets.kernel.Kernel;
+import dev.ffmsockets.raw.msghdr;
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+import static dev.ffmsockets.posix.Posix.*;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The transport's system calls on a non-blocking descriptor, straight into and out of Netty's buffers: a direct
+ * buffer by its memory address (no copy), a heap buffer's array itself by a critical call (which never waits, since
+ * every call here has {@code MSG_DONTWAIT}). Each call is one system call; "would block" is 0, end of stream -1, and
+ * any other failure an exception that carries errno.
+ */
+final class Io {
+
+    private static final int SEND = MSG_NOSIGNAL | MSG_DONTWAIT;
+
+    private Io() {
+    }
+
+    static IOException failure(String call, String detail, int errno) {
+        return Errors.of(call, detail, errno, false);
+    }
+
+    /** {@code recv(2)} into {@code buf}'s writable bytes; moves its writer index. */
+    static int recv(Scratch s, int fd, ByteBuf buf) throws IOException {
+        int at = buf.writerIndex(), room = buf.writableBytes();
+        MemorySegment m = memory(buf, at, room);
+        long n = m.isNative() ? Kernel.recv(s.capture, fd, m, room, MSG_DONTWAIT)
+                : Kernel.recvHeap(s.capture, fd, m, room, MSG_DONTWAIT);
+        if (n > 0) {
+            buf.writerIndex(at + (int) n);
+            return (int) n;
+        }
+        if (n == 0) {
+            return room == 0 ? 0 : -1;
+        }
+        int errno = Kernel.errno(s.capture);
+        if (errno == EAGAIN || errno == EINTR) {
+            return 0;
+        }
+        throw failure("recv", "fd " + fd, errno);
+    }
+
+    /** {@code send(2)} of {@code length} bytes of a direct {@code buf} from {@code index}. */
+    static long send(Scratch s, int fd, ByteBuf buf, int index, int length) throws IOException {
+        MemorySegment m = memory(buf, index, length);
+        long n = m.isNative() ? Kernel.send(s.capture, fd, m, length, SEND) : Kernel.sendHeap(s.capture, fd, m, length, SEND);
+        return sent(s, fd, "send", n);
+    }
+
+    /**
+     * {@code length} bytes of {@code buf} from {@code index}, without a copy: a direct buffer's memory by its address
+     * (the segment has no size: only the kernel touches it, within {@code length}), a heap buffer's array.
+     */
+    private static MemorySegment memory(ByteBuf buf, int index, int length) {
+        if (buf.hasMemoryAddress()) {
+            return MemorySegment.ofAddress(buf.memoryAddress() + index);
+        }
+        if (buf.hasArray()) {
+            return MemorySegment.ofArray(buf.array()).asSlice(buf.arrayOffset() + index, length);
+        }
+        return MemorySegment.ofBuffer(buf.internalNioBuffer(index, length));
+    }
+
+    /**
+     * One {@code sendmsg(2)} of {@code count} direct buffers, each from its position to its limit; the positions move
+     * past what was sent, as a {@code GatheringByteChannel}'s write moves them (Netty's outbound buffer keeps these
+     * buffers between writes, and takes a partly written one as it is left).
+     */
+    static long gather(Scratch s, int fd, ByteBuffer[] buffers, int count) throws IOException {
+        int c = Math.min(count, Scratch.IOV_MAX);
+        for (int i = 0; i < c; i++) {
+            MemorySegment b = MemorySegment.ofBuffer(buffers[i]);
+            s.iov.set(JAVA_LONG, i * Scratch.IOV_SIZE + Scratch.IOV_BASE, b.address());
+            s.iov.set(JAVA_LONG, i * Scratch.IOV_SIZE + Scratch.IOV_LEN, b.byteSize());
+        }
+        msghdr.msg_iovlen(s.msg, c);
+        long n = sent(s, fd, "sendmsg", Kernel.sendmsg(s.capture, fd, s.msg, SEND));
+        long left = n;
+        for (int i = 0; i < c && left > 0; i++) {
+            ByteBuffer b = buffers[i];
+            int step = (int) Math.min(b.remaining(), left);
+            b.position(b.position() + step);
+            left -= step;
+        }
+        return n;
+    }
+
+    private static long sent(Scratch s, int fd, String call, long n) throws IOException {
+        if (n >= 0) {
+            return n;
+        }
+        int errno = Kernel.errno(s.capture);
+        if (errno == EAGAIN || errno == EINTR) {
+            return 0;
+        }
+        throw failure(call, "fd " + fd, errno);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.ffmsockets.netty.suite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.CompositeBufferGatheringWriteTest;
+
+import java.util.List;
+
+/** Netty's {@link CompositeBufferGatheringWriteTest} on the transport of {@link dev.ffmsockets.netty}. */
+class FfmCompositeBufferGatheringWriteTest extends CompositeBufferGatheringWriteTest {
+    @Override
+    protected List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> newFactories() {
+        return TransportPermutation.INSTANCE.socket();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.ffmsockets.netty.suite;
+
+import dev.ffmsockets.netty.FfmIoHandler;
+import dev.ffmsockets.netty.FfmServerSocketChannel;
+import dev.ffmsockets.netty.FfmSocketChannel;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
+import io.netty.testsuite.transport.socket.SocketTestPermutation;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.List;
+
+/**
+ * Netty's socket test permutations on the transport of {@link dev.ffmsockets.netty}: Netty's own event loop groups
+ * running {@link FfmIoHandler}, with its server and client channels, as Netty's epoll and io_uring modules run the
+ * suite with theirs.
+ */
+final class TransportPermutation extends SocketTestPermutation {
+
+    static final TransportPermutation INSTANCE = new TransportPermutation();
+
+    private final EventLoopGroup bosses = new MultiThreadIoEventLoopGroup(2,
+            new DefaultThreadFactory("testsuite-ffm-transport-boss", true), FfmIoHandler.newFactory());
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(3,
+            new DefaultThreadFactory("testsuite-ffm-transport-worker", true), FfmIoHandler.newFactory());
+
+    @Override
+    public List<BootstrapFactory<ServerBootstrap>> serverSocket() {
+        return List.of(() -> new ServerBootstrap().group(bosses, workers).channel(FfmServerSocketChannel.class));
+    }
+
+    @Override
+    public List<BootstrapFactory<Bootstrap>> clientSocket() {
+        return List.of(() -> new Bootstrap().group(workers).channel(FfmSocketChannel.class));
+    }
+
+    @Override
+    public List<BootstrapComboFactory<Bootstrap, Bootstrap>> datagram(SocketProtocolFamily family) {
+        throw new UnsupportedOperationException("the transport has no datagram channel yet");
+    }
+
+    @Override
+    public List<BootstrapFactory<Bootstrap>> datagramSocket() {
+        throw new UnsupportedOperationException("the transport has no datagram channel yet");
+    }
+}
