@@ -4,6 +4,7 @@ import dev.ffmsockets.Socket;
 import dev.ffmsockets.net.FfmServerSocket;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
@@ -165,6 +166,17 @@ public final class FfmServerSocketChannel extends AbstractFfmChannel implements 
         @Override
         protected void autoReadCleared() {
             clearReadPending();
+        }
+
+        @Override
+        public <T> boolean setOption(ChannelOption<T> option, T value) {
+            return JdkOptions.set(socket, option, value) || super.setOption(option, value);
+        }
+
+        @Override
+        public <T> T getOption(ChannelOption<T> option) {
+            T v = JdkOptions.get(socket, option);
+            return v != null ? v : super.getOption(option);
         }
     }
 }

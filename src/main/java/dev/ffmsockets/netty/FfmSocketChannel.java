@@ -3,6 +3,7 @@ package dev.ffmsockets.netty;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.net.FfmSocket;
 import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DefaultSocketChannelConfig;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -132,6 +133,17 @@ public final class FfmSocketChannel extends AbstractFfmStreamChannel implements 
         @Override
         protected void autoReadCleared() {
             clearReadPending();
+        }
+
+        @Override
+        public <T> boolean setOption(ChannelOption<T> option, T value) {
+            return JdkOptions.set(socket, option, value) || super.setOption(option, value);
+        }
+
+        @Override
+        public <T> T getOption(ChannelOption<T> option) {
+            T v = JdkOptions.get(socket, option);
+            return v != null ? v : super.getOption(option);
         }
     }
 }

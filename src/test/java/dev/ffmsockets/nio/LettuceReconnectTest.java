@@ -7,6 +7,18 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.lettuce.core.resource.NettyCustomizer;
+import dev.ffmsockets.netty.FfmIoHandler;
+import dev.ffmsockets.netty.FfmSocketChannel;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,17 +68,23 @@ class LettuceReconnectTest {
                 Map.of(), "Ready to accept connections", Duration.ofSeconds(30));
     }
 
-    /** One run of {@link Client} on {@code provider} (null: the JDK's): what it printed, the provider line apart. */
+    /**
+     * One run of {@link Client} on {@code provider} (null: the JDK's; {@link #TRANSPORT}: this library's Netty
+     * transport): what it printed.
+     */
     private List<String> run(String provider) throws Exception {
         ServerProcess[] server = new ServerProcess[1];
         server[0] = ServerProcess.onFreePort("Address already in use", port -> redis(port, "first-" + provider));
         int port = Integer.parseInt(server[0].command().get(2));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Dio.lettuce.core.epoll=false", "-Dio.lettuce.core.iouring=false"));
-        if (provider != null) {
+        if (provider != null && !provider.equals(TRANSPORT)) {
             command.add("-Djava.nio.channels.spi.SelectorProvider=" + provider);
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Client.class.getName(), String.valueOf(port)));
+        if (TRANSPORT.equals(provider)) {
+            command.add(TRANSPORT);
+        }
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -98,6 +116,67 @@ class LettuceReconnectTest {
         assertEquals(jdk.subList(1, jdk.size()), ours.subList(1, ours.size()));
     }
 
+    /** The same on this library's Netty transport ({@code dev.ffmsockets.netty}), with the JDK's NIO as the referee. */
+    @Test
+    void lettuceOnTheTransportReconnectsAfterTheServerIsKilledAndRestarted() throws Exception {
+        List<String> jdk = run(null), ours = run(TRANSPORT);
+        assertEquals("transport " + FfmSocketChannel.class.getName(), ours.getFirst(), ours.toString());
+        assertEquals(jdk.subList(1, jdk.size()), ours.subList(1, ours.size()), String.join("\n", ours));
+    }
+
+    private static final String TRANSPORT = "transport";
+
+    /**
+     * Lettuce's resources on the transport: its event loops run {@link FfmIoHandler} (given by its event loop group
+     * provider), and its bootstrap makes {@link FfmSocketChannel}s. Lettuce 7 takes the channel class from its own
+     * {@code Transports} (NIO, or Netty's native epoll when present), with no setting for it, and Netty lets a bootstrap's
+     * channel factory be set once: the customizer Lettuce calls on each bootstrap replaces it through reflection, in
+     * this test only (an application on the transport needs the same until Lettuce takes a channel class).
+     */
+    static final class TransportResources implements EventLoopGroupProvider {
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, FfmIoHandler.newFactory());
+
+        ClientResources resources() {
+            // names resolved by the JDK: Netty's DNS resolver would need a datagram channel of the transport
+            return DefaultClientResources.builder().eventLoopGroupProvider(this)
+                    .addressResolverGroup(io.netty.resolver.DefaultAddressResolverGroup.INSTANCE)
+                    .nettyCustomizer(new NettyCustomizer() {
+                @Override
+                public void afterBootstrapInitialized(Bootstrap bootstrap) {
+                    try {
+                        var factory = io.netty.bootstrap.AbstractBootstrap.class.getDeclaredField("channelFactory");
+                        factory.setAccessible(true);
+                        factory.set(bootstrap, (io.netty.channel.ChannelFactory<FfmSocketChannel>) FfmSocketChannel::new);
+                    } catch (ReflectiveOperationException e) {
+                        throw new AssertionError("Netty's Bootstrap changed: no channelFactory field to set", e);
+                    }
+                }
+            }).build();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends EventLoopGroup> T allocate(Class<T> type) {
+            return (T) group;
+        }
+
+        @Override
+        public int threadPoolSize() {
+            return 2;
+        }
+
+        @Override
+        public Future<Boolean> release(EventExecutorGroup eventLoopGroup, long quietPeriod, long timeout, TimeUnit unit) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true); // the group is stopped with the client
+        }
+
+        @Override
+        public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
+            group.shutdownGracefully(quietPeriod, timeout, unit).syncUninterruptibly();
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+        }
+    }
+
     /**
      * The client, in a JVM of its own: phase 1, pipelined SETs and GETs; then, once told the server was killed and
      * started again, phase 2, the same on the connection Lettuce re-established; its connections to the server counted
@@ -105,9 +184,14 @@ class LettuceReconnectTest {
      */
     static final class Client {
         public static void main(String[] args) throws Exception {
-            System.out.println("provider " + SelectorProvider.provider().getClass().getName());
+            boolean transport = args.length > 1 && args[1].equals(TRANSPORT);
+            System.out.println(transport ? "transport " + FfmSocketChannel.class.getName()
+                    : "provider " + SelectorProvider.provider().getClass().getName());
             int port = Integer.parseInt(args[0]);
-            RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+            TransportResources ours = transport ? new TransportResources() : null;
+            ClientResources resources = transport ? ours.resources() : null;
+            RedisClient client = transport ? RedisClient.create(resources, RedisURI.create("127.0.0.1", port))
+                    : RedisClient.create(RedisURI.create("127.0.0.1", port));
             try (StatefulRedisConnection<String, String> c = client.connect()) {
                 String first = pipelined(c, "a");
                 System.out.println("phase 1: " + first + ", connections to the server " + connectionsTo(port));
@@ -120,6 +204,10 @@ class LettuceReconnectTest {
                         + connectionsOnceThere(port, 1));
             } finally {
                 client.shutdown();
+                if (transport) {
+                    resources.shutdown(0, 2, TimeUnit.SECONDS).get();
+                    ours.shutdown(0, 2, TimeUnit.SECONDS);
+                }
             }
             System.out.println("closed: connections to the server " + connectionsOnceThere(port, 0));
         }

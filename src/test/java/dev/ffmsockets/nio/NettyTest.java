@@ -17,6 +17,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
+import dev.ffmsockets.netty.FfmIoHandler;
+import dev.ffmsockets.netty.FfmServerSocketChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -49,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Netty's NIO transport given {@link FfmSelectorProvider}: an echo over TCP, over a Unix socket's path and over an
- * abstract name, and an HTTP server under wrk at 50 and 1,000 connections, with no error and no descriptor left.
+ * abstract name, and an HTTP server under wrk at 50 and 1,000 connections (also on this library's own Netty transport),
+ * with no error and no descriptor left.
  */
 class NettyTest {
 
@@ -198,12 +201,25 @@ class NettyTest {
 
     @Test
     void anHttpServerUnderWrkAtFiftyAndAThousandConnections() throws Exception {
+        FfmSelectorProvider p = FfmSelectorProvider.provider();
+        httpUnderWrk(NettyTest::group, () -> new NioServerSocketChannel(p));
+    }
+
+    /** The same server on this library's Netty transport ({@code dev.ffmsockets.netty}). */
+    @Test
+    void anHttpServerOnTheTransportUnderWrkAtFiftyAndAThousandConnections() throws Exception {
+        httpUnderWrk(threads -> new MultiThreadIoEventLoopGroup(threads, FfmIoHandler.newFactory()),
+                FfmServerSocketChannel::new);
+    }
+
+    private static void httpUnderWrk(java.util.function.IntFunction<EventLoopGroup> groups,
+                                     io.netty.channel.ChannelFactory<? extends io.netty.channel.ServerChannel> server)
+            throws Exception {
         long count = Fds.open();
         var before = Fds.snapshot();
-        FfmSelectorProvider p = FfmSelectorProvider.provider();
-        EventLoopGroup boss = group(1), workers = group(2);
+        EventLoopGroup boss = groups.apply(1), workers = groups.apply(2);
         try {
-            Channel listening = new ServerBootstrap().group(boss, workers).channelFactory(() -> new NioServerSocketChannel(p))
+            Channel listening = new ServerBootstrap().group(boss, workers).channelFactory(server)
                     .option(io.netty.channel.ChannelOption.SO_BACKLOG, 2048)
                     .childHandler(new ChannelInitializer<>() {
                         @Override
