@@ -59,7 +59,8 @@ public final class Bench {
             return switch (id) {
                 case "W1" -> transport + " " + size + " B";
                 case "W5" -> String.format(Locale.ROOT, "%,d connections", size);
-                case "W7" -> name.equals(NettyRun.PING_PONG) ? "Netty ping-pong" : name.equals(NettyRun.BULK) ? "Netty bulk" : "Netty HTTP";
+                case "W7" -> name.equals(NettyRun.PING_PONG) ? "Netty ping-pong" : name.equals(NettyRun.BULK) ? "Netty bulk"
+                        : name.equals(NettyRun.HTTP_1000) ? "Netty HTTP 1,000" : "Netty HTTP";
                 case "W6" -> transport + " " + size + " B";
                 default -> transport;
             };

@@ -3,6 +3,9 @@ package dev.ffmsockets.bench;
 import dev.ffmsockets.bench.Bench.Row;
 import dev.ffmsockets.bench.Bench.Settings;
 import dev.ffmsockets.bench.Bench.Workload;
+import dev.ffmsockets.netty.FfmIoHandler;
+import dev.ffmsockets.netty.FfmServerSocketChannel;
+import dev.ffmsockets.netty.FfmSocketChannel;
 import dev.ffmsockets.nio.FfmSelectorProvider;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -45,9 +48,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * W7 as {@link Bench} runs it: Netty over {@link FfmSelectorProvider} against Netty's NIO transport on the JDK's
- * provider and Netty's native epoll transport, on the same workloads: a 1-byte echo ping-pong, a one-way 64 KiB
- * bulk transfer, and an HTTP server under wrk (50 connections). Each implementation has its own server and client
+ * W7 as {@link Bench} runs it: Netty on this library's transport ({@code dev.ffmsockets.netty}) and over
+ * {@link FfmSelectorProvider} against Netty's NIO transport on the JDK's provider and Netty's native epoll transport,
+ * on the same workloads: a 1-byte echo ping-pong, a one-way 64 KiB bulk transfer, and an HTTP server under wrk (50
+ * and 1,000 connections). Each implementation has its own server and client
  * event loops, one thread each, all alive at once; only one of them runs in any window, the windows interleaved
  * round by round as in W5.
  */
@@ -56,7 +60,8 @@ final class NettyRun {
     static final String PING_PONG = "Netty echo, 1-byte ping-pong";
     static final String BULK = "Netty, one way in 64 KiB writes";
     static final String HTTP = "Netty HTTP server under wrk, 50 connections";
-    static final List<String> IMPLS = List.of("ffm-provider", "netty-nio", "netty-epoll");
+    static final String HTTP_1000 = "Netty HTTP server under wrk, 1,000 connections";
+    static final List<String> IMPLS = List.of("ffm-transport", "ffm-provider", "netty-nio", "netty-epoll");
 
     private NettyRun() {
     }
@@ -64,13 +69,16 @@ final class NettyRun {
     static List<Workload> workloads() {
         return List.of(new Workload("W7", PING_PONG, "tcp", 1, "round trips/s"),
                 new Workload("W7", BULK, "tcp", 65536, "GB/s"),
-                new Workload("W7", HTTP, "tcp", 50, "requests/s"));
+                new Workload("W7", HTTP, "tcp", 50, "requests/s"),
+                new Workload("W7", HTTP_1000, "tcp", 1000, "requests/s"));
     }
 
     /** One implementation's transport: its event loops and channel classes. */
     private record Transport(IoHandlerFactory io, ChannelFactory<ServerChannel> server, ChannelFactory<Channel> client) {
         static Transport of(String impl) {
             return switch (impl) {
+                case "ffm-transport" -> new Transport(FfmIoHandler.newFactory(), FfmServerSocketChannel::new,
+                        FfmSocketChannel::new);
                 case "ffm-provider" -> nio(FfmSelectorProvider.provider());
                 case "netty-nio" -> nio(SelectorProvider.provider());
                 default -> new Transport(EpollIoHandler.newFactory(), EpollServerSocketChannel::new, EpollSocketChannel::new);
@@ -105,7 +113,7 @@ final class NettyRun {
                     loads.add(switch (w.name()) {
                         case PING_PONG -> new PingPong(Transport.of(impl));
                         case BULK -> new Bulk(Transport.of(impl));
-                        default -> new Http(Transport.of(impl));
+                        default -> new Http(Transport.of(impl), w.size());
                     });
                 }
                 double warmup = Math.max(4.0, s.warmups() * s.warmupSeconds());
@@ -152,7 +160,7 @@ final class NettyRun {
             serverLoop = new MultiThreadIoEventLoopGroup(1, t.io());
             clientLoop = new MultiThreadIoEventLoopGroup(1, t.io());
             listening = new ServerBootstrap().group(serverLoop).channelFactory(t.server())
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_BACKLOG, 2048).childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
@@ -296,13 +304,16 @@ final class NettyRun {
     private static final class Http extends Pair {
         private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
 
-        Http(Transport t) throws Exception {
+        private final int connections;
+
+        Http(Transport t, int connections) throws Exception {
             super(t, new HttpInit());
+            this.connections = connections;
         }
 
         double run(double seconds) throws Exception {
             int port = ((InetSocketAddress) listening.localAddress()).getPort();
-            Process wrk = new ProcessBuilder("wrk", "-t", "1", "-c", "50", "-d", Math.max(1, Math.round(seconds)) + "s",
+            Process wrk = new ProcessBuilder("wrk", "-t", "1", "-c", String.valueOf(connections), "--timeout", "10s", "-d", Math.max(1, Math.round(seconds)) + "s",
                     "http://127.0.0.1:" + port + "/").redirectErrorStream(true).start();
             String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             wrk.waitFor();

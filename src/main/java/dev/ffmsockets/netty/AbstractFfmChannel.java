@@ -53,9 +53,12 @@ abstract class AbstractFfmChannel extends AbstractChannel {
         this.active = active;
     }
 
+    /** The native memory of the loop the channel is registered with, for its calls. */
+    private Scratch scratch;
+
     /** {@return the loop's native memory for the calls} */
     final Scratch scratch() {
-        return ((FfmIoHandler) registration.attachment()).scratch;
+        return scratch;
     }
 
     final boolean isInterested(int event) {
@@ -100,6 +103,7 @@ abstract class AbstractFfmChannel extends AbstractChannel {
         ((IoEventLoop) eventLoop()).register((FfmUnsafe) unsafe()).addListener(f -> {
             if (f.isSuccess()) {
                 registration = (IoRegistration) f.getNow();
+                scratch = ((FfmIoHandler) registration.attachment()).scratch;
                 if (interest != 0) {
                     registration.submit(FfmIoOps.of(interest));
                 }

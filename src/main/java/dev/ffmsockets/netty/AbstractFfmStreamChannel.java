@@ -17,7 +17,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.DuplexChannelConfig;
-import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -180,29 +179,14 @@ abstract class AbstractFfmStreamChannel extends AbstractFfmChannel implements Du
         outputShutdown = true;
     }
 
+    /** Buffers and file regions, as they are: a heap buffer is sent from its array, with no copy. */
     @Override
     protected Object filterOutboundMessage(Object msg) {
-        if (msg instanceof ByteBuf buf) {
-            return buf.isDirect() ? msg : direct(buf);
-        }
-        if (msg instanceof FileRegion) {
+        if (msg instanceof ByteBuf || msg instanceof FileRegion) {
             return msg;
         }
         throw new UnsupportedOperationException("unsupported message type: " + msg.getClass().getName()
                 + " (expected ByteBuf or FileRegion)");
-    }
-
-    /** A direct copy of a heap buffer, which is released: the kernel reads native memory without a copy of its own. */
-    private ByteBuf direct(ByteBuf buf) {
-        int n = buf.readableBytes();
-        if (n == 0) {
-            ReferenceCountUtil.release(buf);
-            return io.netty.buffer.Unpooled.EMPTY_BUFFER;
-        }
-        ByteBuf d = alloc().directBuffer(n);
-        d.writeBytes(buf, buf.readerIndex(), n);
-        ReferenceCountUtil.safeRelease(buf);
-        return d;
     }
 
     @Override
@@ -212,6 +196,21 @@ abstract class AbstractFfmStreamChannel extends AbstractFfmChannel implements Du
             if (in.isEmpty()) {
                 removeInterest(EPOLLOUT);
                 return;
+            }
+            if (in.size() == 1 && in.current() instanceof ByteBuf one && one.nioBufferCount() == 1) {
+                // one buffer: sent from its memory as it is, with no ByteBuffer made for it
+                if (!one.isReadable()) {
+                    in.remove();
+                    continue;
+                }
+                long n = Io.send(scratch(), fd, one, one.readerIndex(), one.readableBytes());
+                if (n <= 0) {
+                    incompleteWrite(true);
+                    return;
+                }
+                in.removeBytes(n);
+                spins--;
+                continue;
             }
             ByteBuffer[] buffers = in.nioBuffers(Scratch.IOV_MAX, Integer.MAX_VALUE);
             int count = in.nioBufferCount();

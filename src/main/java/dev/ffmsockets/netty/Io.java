@@ -14,8 +14,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The transport's system calls on a non-blocking descriptor, straight into and out of Netty's buffers: a direct
- * buffer by its memory address (no copy), a heap buffer's array itself by a critical call (which never waits, since
- * every call here has {@code MSG_DONTWAIT}). Each call is one system call; "would block" is 0, end of stream -1, and
+ * buffer by its memory address, a heap buffer's array itself (no copy either way). {@code send} and {@code recv} are
+ * critical calls (no thread-state change around them, and the heap reachable): every call here has
+ * {@code MSG_DONTWAIT}, so none waits while it holds off the garbage collector. Each call is one system call; "would block" is 0, end of stream -1, and
  * any other failure an exception that carries errno.
  */
 final class Io {
@@ -33,8 +34,7 @@ final class Io {
     static int recv(Scratch s, int fd, ByteBuf buf) throws IOException {
         int at = buf.writerIndex(), room = buf.writableBytes();
         MemorySegment m = memory(buf, at, room);
-        long n = m.isNative() ? Kernel.recv(s.capture, fd, m, room, MSG_DONTWAIT)
-                : Kernel.recvHeap(s.capture, fd, m, room, MSG_DONTWAIT);
+        long n = Kernel.recvHeap(s.capture, fd, m, room, MSG_DONTWAIT);
         if (n > 0) {
             buf.writerIndex(at + (int) n);
             return (int) n;
@@ -52,7 +52,7 @@ final class Io {
     /** {@code send(2)} of {@code length} bytes of a direct {@code buf} from {@code index}. */
     static long send(Scratch s, int fd, ByteBuf buf, int index, int length) throws IOException {
         MemorySegment m = memory(buf, index, length);
-        long n = m.isNative() ? Kernel.send(s.capture, fd, m, length, SEND) : Kernel.sendHeap(s.capture, fd, m, length, SEND);
+        long n = Kernel.sendHeap(s.capture, fd, m, length, SEND);
         return sent(s, fd, "send", n);
     }
 
@@ -71,19 +71,31 @@ final class Io {
     }
 
     /**
-     * One {@code sendmsg(2)} of {@code count} direct buffers, each from its position to its limit; the positions move
-     * past what was sent, as a {@code GatheringByteChannel}'s write moves them (Netty's outbound buffer keeps these
-     * buffers between writes, and takes a partly written one as it is left).
+     * Sends the first of {@code count} buffers, or as many as lead with direct ones: one {@code sendmsg(2)} of the
+     * direct buffers that come first (up to {@value Scratch#IOV_MAX}), or one critical {@code send(2)} of a heap
+     * buffer's array when one comes first (a heap buffer has no address to put in an {@code iovec}; sent on its own,
+     * it needs no copy). Each buffer is taken from its position to its limit, and the positions move past what was
+     * sent, as a {@code GatheringByteChannel}'s write moves them (Netty's outbound buffer keeps these buffers between
+     * writes, and takes a partly written one as it is left).
      */
     static long gather(Scratch s, int fd, ByteBuffer[] buffers, int count) throws IOException {
-        int c = Math.min(count, Scratch.IOV_MAX);
-        for (int i = 0; i < c; i++) {
-            MemorySegment b = MemorySegment.ofBuffer(buffers[i]);
-            s.iov.set(JAVA_LONG, i * Scratch.IOV_SIZE + Scratch.IOV_BASE, b.address());
-            s.iov.set(JAVA_LONG, i * Scratch.IOV_SIZE + Scratch.IOV_LEN, b.byteSize());
+        long n;
+        int c;
+        if (!buffers[0].isDirect()) {
+            MemorySegment heap = MemorySegment.ofBuffer(buffers[0]);
+            n = sent(s, fd, "send", Kernel.sendHeap(s.capture, fd, heap, heap.byteSize(), SEND));
+            c = 1;
+        } else {
+            c = 0;
+            while (c < Math.min(count, Scratch.IOV_MAX) && buffers[c].isDirect()) {
+                MemorySegment b = MemorySegment.ofBuffer(buffers[c]);
+                s.iov.set(JAVA_LONG, c * Scratch.IOV_SIZE + Scratch.IOV_BASE, b.address());
+                s.iov.set(JAVA_LONG, c * Scratch.IOV_SIZE + Scratch.IOV_LEN, b.byteSize());
+                c++;
+            }
+            msghdr.msg_iovlen(s.msg, c);
+            n = sent(s, fd, "sendmsg", Kernel.sendmsg(s.capture, fd, s.msg, SEND));
         }
-        msghdr.msg_iovlen(s.msg, c);
-        long n = sent(s, fd, "sendmsg", Kernel.sendmsg(s.capture, fd, s.msg, SEND));
         long left = n;
         for (int i = 0; i < c && left > 0; i++) {
             ByteBuffer b = buffers[i];

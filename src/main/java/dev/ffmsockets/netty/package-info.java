@@ -1,0 +1,11 @@
+/**
+ * A Netty transport with no JNI: Netty's {@link io.netty.channel.IoHandler} on the library's {@code epoll(7)}
+ * ({@link dev.ffmsockets.netty.FfmIoHandler}), run by Netty's own {@code MultiThreadIoEventLoopGroup}, and channels on
+ * the library's sockets that read and write Netty's buffers by address: TCP clients
+ * ({@link dev.ffmsockets.netty.FfmSocketChannel}) and servers ({@link dev.ffmsockets.netty.FfmServerSocketChannel}),
+ * IPv4, IPv6 and dual-stack.
+ *
+ * <p>Netty is an optional dependency of the library: this package needs it on the class or module path, and nothing
+ * else in the library loads it.
+ */
+package dev.ffmsockets.netty;
