@@ -23,9 +23,11 @@ module dev.ffmsockets {
     exports dev.ffmsockets.net;
     exports dev.ffmsockets.nio;
     exports dev.ffmsockets.netty;
-    // the Netty transport (dev.ffmsockets.netty) needs Netty at run time only when an application uses it
-    requires static transitive io.netty.transport;
-    requires static transitive io.netty.buffer;
-    requires static transitive io.netty.common;
+    // the Netty transport (dev.ffmsockets.netty) needs Netty only where an application uses it: not transitive, so that
+    // a module using the rest of the library compiles without Netty (the transport's signatures name Netty's types,
+    // which its users read anyway)
+    requires static io.netty.transport;
+    requires static io.netty.buffer;
+    requires static io.netty.common;
     // dev.ffmsockets.impl and dev.ffmsockets.poller: the safe wrapper's parts, not exported
 }

@@ -68,10 +68,14 @@ public final class NativeSocketAddress extends SocketAddress {
     }
 
     /**
-     * The {@code java.net} form of an address: {@link InetSocketAddress}, {@link UnixDomainSocketAddress} for a
-     * pathname or unnamed one, this class for an abstract name.
+     * The {@code java.net} form of an address, as the JDK's channels show addresses: {@link InetSocketAddress} (an
+     * IPv4-mapped IPv6 address as the IPv4 address it maps), {@link UnixDomainSocketAddress} for a pathname or unnamed
+     * one, this class for an abstract name.
+     *
+     * @param address the address, or {@code null}
+     * @return its {@code java.net} form, or {@code null} for {@code null}
      */
-    static SocketAddress toSocketAddress(SockAddr address) {
+    public static SocketAddress toSocketAddress(SockAddr address) {
         return switch (address) {
             case null -> null;
             case InetSockAddr i -> new InetSocketAddress(DualStack.unmapped(i.address()), i.port());

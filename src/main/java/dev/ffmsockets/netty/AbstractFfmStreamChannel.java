@@ -19,7 +19,9 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.DuplexChannelConfig;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 
@@ -43,6 +45,8 @@ abstract class AbstractFfmStreamChannel extends AbstractFfmChannel implements Du
     private boolean peerShutOutput;
     private final Runnable flushTask = () -> ((FfmUnsafe) unsafe()).forceFlush();
     private WritableByteChannel byteChannel;
+    /** The address a connection in progress was asked for. */
+    private SocketAddress connecting;
 
     AbstractFfmStreamChannel(Channel parent, Socket socket, boolean active) {
         super(parent, socket, active);
@@ -174,6 +178,47 @@ abstract class AbstractFfmStreamChannel extends AbstractFfmChannel implements Du
     }
 
     @Override
+    protected void doBind(SocketAddress localAddress) throws Exception {
+        socket.bind(Addresses.of(localAddress, family));
+        local = Addresses.toJava(socket.localAddress());
+    }
+
+    /** Connects; the peer is then reported as the address given, as the JDK's channels report it. */
+    @Override
+    boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
+        if (remote != null) {
+            throw new AlreadyConnectedException();
+        }
+        var target = Addresses.of(remoteAddress, family);
+        if (localAddress != null) {
+            doBind(localAddress);
+        }
+        // TCP: EINPROGRESS, finished on writability; AF_UNIX connects at once or fails (EAGAIN: the queue is full)
+        boolean connected = socket.connect(target);
+        if (connected) {
+            connectedTo(remoteAddress);
+        } else {
+            connecting = remoteAddress;
+        }
+        return connected;
+    }
+
+    @Override
+    boolean doFinishConnect() throws Exception {
+        if (!socket.finishConnect()) {
+            return false;
+        }
+        connectedTo(connecting);
+        connecting = null;
+        return true;
+    }
+
+    private void connectedTo(SocketAddress requested) throws IOException {
+        local = Addresses.toJava(socket.localAddress());
+        remote = requested != null ? requested : Addresses.toJava(socket.remoteAddress());
+    }
+
+    @Override
     protected void doShutdownOutput() throws Exception {
         socket.shutdownOutput();
         outputShutdown = true;
@@ -197,21 +242,9 @@ abstract class AbstractFfmStreamChannel extends AbstractFfmChannel implements Du
                 removeInterest(EPOLLOUT);
                 return;
             }
-            if (in.size() == 1 && in.current() instanceof ByteBuf one && one.nioBufferCount() == 1) {
-                // one buffer: sent from its memory as it is, with no ByteBuffer made for it
-                if (!one.isReadable()) {
-                    in.remove();
-                    continue;
-                }
-                long n = Io.send(scratch(), fd, one, one.readerIndex(), one.readableBytes());
-                if (n <= 0) {
-                    incompleteWrite(true);
-                    return;
-                }
-                in.removeBytes(n);
-                spins--;
-                continue;
-            }
+            // Always through the outbound buffer's ByteBuffers, whose positions Io moves: it keeps them between
+            // flushes, so a write that went around them (by a buffer's own index) would leave one stale, and a later
+            // flush would send its bytes again.
             ByteBuffer[] buffers = in.nioBuffers(Scratch.IOV_MAX, Integer.MAX_VALUE);
             int count = in.nioBufferCount();
             if (count == 0) {

@@ -1,12 +1,12 @@
 package dev.ffmsockets.netty;
 
 import dev.ffmsockets.Family;
-import dev.ffmsockets.InetSockAddr;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketType;
 import dev.ffmsockets.UnixSockAddr;
 import dev.ffmsockets.impl.DualStack;
+import dev.ffmsockets.net.NativeSocketAddress;
 import io.netty.channel.ChannelException;
 import io.netty.channel.socket.SocketProtocolFamily;
 
@@ -46,6 +46,16 @@ final class Addresses {
         if (family == Family.UNIX) {
             throw new IllegalArgumentException(who + ": TCP takes INET or INET6, not " + family);
         }
+        return open(family, who);
+    }
+
+    /**
+     * A non-blocking stream socket of {@code family}: dual-stack for INET6.
+     *
+     * @param who the channel class, for the message
+     * @throws ChannelException if the socket cannot be made (as Netty's channels say it)
+     */
+    static Socket open(Family family, String who) {
         try {
             Socket s = family == Family.INET6 ? DualStack.open(family, SocketType.STREAM)
                     : Socket.open(family, SocketType.STREAM);
@@ -67,14 +77,14 @@ final class Addresses {
         if (address instanceof UnixDomainSocketAddress u) {
             return UnixSockAddr.from(u);
         }
+        if (address instanceof NativeSocketAddress n) {
+            return n.sockAddr(); // an abstract name
+        }
         throw new UnsupportedAddressTypeException();
     }
 
-    /** {@code address} as Netty's channels report it. */
+    /** {@code address} as Netty's channels report it: as the JDK's channels do, an abstract name as a {@link NativeSocketAddress}. */
     static SocketAddress toJava(SockAddr address) {
-        if (address instanceof InetSockAddr i) {
-            return new InetSocketAddress(DualStack.unmapped(i.address()), i.port());
-        }
-        return ((UnixSockAddr) address).toSocketAddress();
+        return NativeSocketAddress.toSocketAddress(address);
     }
 }

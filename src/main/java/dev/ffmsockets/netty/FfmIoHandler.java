@@ -36,6 +36,7 @@ import static dev.ffmsockets.posix.Posix.*;
  * new ServerBootstrap().group(group).channel(FfmServerSocketChannel.class) ...
  * }</pre>
  */
+@SuppressWarnings("exports") // Netty's types, which the module requires static: a user of the transport has Netty
 public final class FfmIoHandler implements IoHandler {
 
     private static final int MAX_EVENTS = 1024;
@@ -154,28 +155,39 @@ public final class FfmIoHandler implements IoHandler {
         }
     }
 
+    /** Closes every channel still registered, as the loop begins to shut down. */
     @Override
     public void prepareToDestroy() {
-        for (Registration r : byFd.clone()) {
-            if (r != null) {
-                r.cancel();
-                try {
-                    r.handle.close();
-                } catch (Exception ignored) {
-                    // the channel is closing; what it failed with is its own to report
-                }
-            }
-        }
+        closeAll();
     }
 
+    /**
+     * Closes what is left, then the epoll instance and the eventfd. Netty may end a loop without calling
+     * {@link #prepareToDestroy()} (its shutdown can be confirmed in the very turn it is asked for, with no quiet
+     * period), so the channels still registered are closed here too: no descriptor outlives its loop.
+     */
     @Override
     public void destroy() {
+        closeAll();
         synchronized (wakeCapture) {
             released = true;
             Kernel.close(capture, wakeFd);
             Kernel.close(capture, epfd);
         }
         arena.close();
+    }
+
+    private void closeAll() {
+        for (Registration r : byFd.clone()) {
+            if (r != null) {
+                r.cancel();
+                try {
+                    r.handle.close();
+                } catch (RuntimeException e) {
+                    // the channel is closing; what it failed with is its own to report
+                }
+            }
+        }
     }
 
     @Override

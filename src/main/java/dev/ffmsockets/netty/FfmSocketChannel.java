@@ -12,14 +12,13 @@ import io.netty.channel.socket.SocketProtocolFamily;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.channels.AlreadyConnectedException;
 
 /**
  * A TCP channel of this transport: Netty's {@link SocketChannel} on a socket of the library, for
  * {@link FfmIoHandler}'s event loops. Dual-stack IPv6 unless made for a family (or the JVM prefers IPv4), as the
  * JDK's channels are.
  */
+@SuppressWarnings("exports") // Netty's types, which the module requires static: a user of the transport has Netty
 public final class FfmSocketChannel extends AbstractFfmStreamChannel implements SocketChannel {
 
     private final Config config;
@@ -81,42 +80,6 @@ public final class FfmSocketChannel extends AbstractFfmStreamChannel implements 
     @Override
     boolean isAllowHalfClosure() {
         return config.isAllowHalfClosure();
-    }
-
-    @Override
-    protected void doBind(SocketAddress localAddress) throws Exception {
-        socket.bind(Addresses.of(localAddress, family));
-        local = Addresses.toJava(socket.localAddress());
-    }
-
-    @Override
-    boolean doConnect(SocketAddress remoteAddress, SocketAddress localAddress) throws Exception {
-        if (remote != null) {
-            throw new AlreadyConnectedException();
-        }
-        var target = Addresses.of(remoteAddress, family);
-        if (localAddress != null) {
-            doBind(localAddress);
-        }
-        boolean connected = socket.connect(target);
-        if (connected) {
-            connected(remoteAddress);
-        }
-        return connected;
-    }
-
-    @Override
-    boolean doFinishConnect() throws Exception {
-        if (!socket.finishConnect()) {
-            return false;
-        }
-        connected(null);
-        return true;
-    }
-
-    private void connected(SocketAddress requested) throws IOException {
-        local = Addresses.toJava(socket.localAddress());
-        remote = requested instanceof InetSocketAddress ? requested : Addresses.toJava(socket.remoteAddress());
     }
 
     @Override

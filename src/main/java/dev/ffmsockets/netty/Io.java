@@ -72,18 +72,18 @@ final class Io {
 
     /**
      * Sends the first of {@code count} buffers, or as many as lead with direct ones: one {@code sendmsg(2)} of the
-     * direct buffers that come first (up to {@value Scratch#IOV_MAX}), or one critical {@code send(2)} of a heap
-     * buffer's array when one comes first (a heap buffer has no address to put in an {@code iovec}; sent on its own,
-     * it needs no copy). Each buffer is taken from its position to its limit, and the positions move past what was
+     * direct buffers that come first (up to {@value Scratch#IOV_MAX}), or one critical {@code send(2)} of a single
+     * buffer or of a heap buffer's array when one comes first (a heap buffer has no address to put in an
+     * {@code iovec}; sent on its own, it needs no copy). Each buffer is taken from its position to its limit, and the positions move past what was
      * sent, as a {@code GatheringByteChannel}'s write moves them (Netty's outbound buffer keeps these buffers between
      * writes, and takes a partly written one as it is left).
      */
     static long gather(Scratch s, int fd, ByteBuffer[] buffers, int count) throws IOException {
         long n;
         int c;
-        if (!buffers[0].isDirect()) {
-            MemorySegment heap = MemorySegment.ofBuffer(buffers[0]);
-            n = sent(s, fd, "send", Kernel.sendHeap(s.capture, fd, heap, heap.byteSize(), SEND));
+        if (count == 1 || !buffers[0].isDirect() || !buffers[1].isDirect()) {
+            MemorySegment one = MemorySegment.ofBuffer(buffers[0]);
+            n = sent(s, fd, "send", Kernel.sendHeap(s.capture, fd, one, one.byteSize(), SEND));
             c = 1;
         } else {
             c = 0;

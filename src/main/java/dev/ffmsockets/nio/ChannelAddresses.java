@@ -123,12 +123,7 @@ final class ChannelAddresses {
      * channels report peers of a dual-stack socket), an abstract name as {@link NativeSocketAddress}.
      */
     static SocketAddress toJava(SockAddr a) {
-        return switch (a) {
-            case null -> null;
-            case InetSockAddr i -> new InetSocketAddress(DualStack.unmapped(i.address()), i.port());
-            case UnixSockAddr u when u.isAbstract() -> NativeSocketAddress.of(u);
-            case UnixSockAddr u -> u.toSocketAddress();
-        };
+        return NativeSocketAddress.toSocketAddress(a);
     }
 
     /** The kernel's name for the socket's own address ({@code getsockname}), in {@code java.net}'s form. */

@@ -86,6 +86,63 @@ class TransportTest {
         }
     }
 
+    /** Echoes every message back. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            ctx.writeAndFlush(msg);
+        }
+    }
+
+    /** Sends {@code text} to an echo server at {@code address} and returns what came back. */
+    private static String echoThrough(EventLoopGroup group, java.net.SocketAddress address, String text) throws Exception {
+        Channel server = new ServerBootstrap().group(group).channel(FfmServerDomainSocketChannel.class)
+                .childHandler(new Echo()).bind(address).sync().channel();
+        var got = new java.util.concurrent.CompletableFuture<String>();
+        StringBuilder back = new StringBuilder();
+        Channel client = new io.netty.bootstrap.Bootstrap().group(group).channel(FfmDomainSocketChannel.class)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        io.netty.buffer.ByteBuf b = (io.netty.buffer.ByteBuf) msg;
+                        back.append(b.toString(java.nio.charset.StandardCharsets.UTF_8));
+                        b.release();
+                        if (back.length() >= text.length()) {
+                            got.complete(back.toString());
+                        }
+                    }
+                }).connect(address).sync().channel();
+        assertEquals(address, client.remoteAddress());
+        client.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer(text, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return got.get(20, TimeUnit.SECONDS);
+        } finally {
+            client.close().sync();
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void unixStreamsByPathAndByAbstractNameAndThePathGoesAtClose(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        long before = Fds.open();
+        var was = Fds.snapshot();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, FfmIoHandler.newFactory());
+        try {
+            var path = java.net.UnixDomainSocketAddress.of(dir.resolve("echo.sock"));
+            assertEquals("over a path", echoThrough(group, path, "over a path"));
+            assertFalse(java.nio.file.Files.exists(path.getPath()), "the server's socket file is removed at close");
+            var name = dev.ffmsockets.net.NativeSocketAddress.of(dev.ffmsockets.UnixSockAddr.abstractName(
+                    "ffm-netty-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+            assertEquals("over an abstract name", echoThrough(group, name, "over an abstract name"));
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        }
+        String left = Fds.awaitBackTo(before, was, 10);
+        assertEquals(null, left, "the loop's epoll and eventfd, and every socket, closed");
+    }
+
     @Test
     void optionsOfTheLibraryAndOfJdkNetGoThroughNioChannelOption() throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, FfmIoHandler.newFactory());

@@ -259,6 +259,18 @@ public final class Fds {
                 throw new UncheckedIOException(e);
             }
         }
+        try {
+            // Num RefCount Protocol Flags Type St Inode [Path]: type 1 stream, 2 datagram; state 1 unconnected, 3 connected
+            for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 6 && !f[0].equals("Num")) {
+                    tcp.put("socket:[" + f[6] + "]", "unix type " + f[4] + " state " + f[5] + " flags " + f[3]
+                            + (f.length > 7 ? " " + f[7] : ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
         StringBuilder b = new StringBuilder(now.size() + " more open:");
         int shown = 0;

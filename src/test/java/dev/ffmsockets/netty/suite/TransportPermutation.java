@@ -1,6 +1,8 @@
 package dev.ffmsockets.netty.suite;
 
+import dev.ffmsockets.netty.FfmDomainSocketChannel;
 import dev.ffmsockets.netty.FfmIoHandler;
+import dev.ffmsockets.netty.FfmServerDomainSocketChannel;
 import dev.ffmsockets.netty.FfmServerSocketChannel;
 import dev.ffmsockets.netty.FfmSocketChannel;
 import io.netty.bootstrap.Bootstrap;
@@ -13,6 +15,12 @@ import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
 import io.netty.testsuite.transport.socket.SocketTestPermutation;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -37,6 +45,25 @@ final class TransportPermutation extends SocketTestPermutation {
     @Override
     public List<BootstrapFactory<Bootstrap>> clientSocket() {
         return List.of(() -> new Bootstrap().group(workers).channel(FfmSocketChannel.class));
+    }
+
+    /** AF_UNIX stream servers and clients, as Netty's epoll module pairs its domain socket channels. */
+    List<BootstrapComboFactory<ServerBootstrap, Bootstrap>> domainSocket() {
+        return combo(List.of(() -> new ServerBootstrap().group(bosses, workers).channel(FfmServerDomainSocketChannel.class)),
+                List.of(() -> new Bootstrap().group(workers).channel(FfmDomainSocketChannel.class)));
+    }
+
+    /** A fresh socket path for each test's server, in a directory of its own that the JVM removes at exit. */
+    static SocketAddress newDomainSocketAddress() {
+        try {
+            Path dir = Files.createTempDirectory("ffm-netty-uds");
+            dir.toFile().deleteOnExit();
+            Path socket = dir.resolve("s");
+            socket.toFile().deleteOnExit();
+            return UnixDomainSocketAddress.of(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
