@@ -41,7 +41,10 @@ public final class PollerStartFailure {
         // classes, where loading a class opens a file (from a jar, which stays open, it would not)
         Path classes = Path.of(Socket.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         try (Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".class") && !f.endsWith("module-info.class")).toList()) {
+            // but the Netty transport's, which need Netty on the class path, as an application using them has it
+            Path netty = classes.resolve("dev/ffmsockets/netty");
+            for (Path f : files.filter(f -> f.toString().endsWith(".class") && !f.endsWith("module-info.class")
+                    && !f.startsWith(netty)).toList()) {
                 String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
                 Class.forName(name, false, PollerStartFailure.class.getClassLoader());
             }
