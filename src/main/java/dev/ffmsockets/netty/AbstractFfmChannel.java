@@ -125,7 +125,7 @@ abstract class AbstractFfmChannel extends AbstractChannel {
     /**
      * Asks for input; only once active: epoll reports a socket that is neither connected nor listening as hung up, and
      * level-triggered it would say so on every wait until the connection is made. A read asked for before then waits
-     * for {@link #connected()}.
+     * for {@code connected()}.
      */
     @Override
     protected void doBeginRead() {
