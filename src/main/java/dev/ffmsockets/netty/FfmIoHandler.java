@@ -40,6 +40,8 @@ import static dev.ffmsockets.posix.Posix.*;
 public final class FfmIoHandler implements IoHandler {
 
     private static final int MAX_EVENTS = 1024;
+    private static final io.netty.util.internal.logging.InternalLogger LOG =
+            io.netty.util.internal.logging.InternalLoggerFactory.getInstance(FfmIoHandler.class);
 
     /** {@return a factory for Netty's {@code MultiThreadIoEventLoopGroup}: one handler for each event loop} */
     public static IoHandlerFactory newFactory() {
@@ -125,7 +127,12 @@ public final class FfmIoHandler implements IoHandler {
                 continue;
             }
             r.event.ready = ready;
-            r.handle.handle(r, r.event);
+            try {
+                r.handle.handle(r, r.event);
+            } catch (RuntimeException t) {
+                // a handle's failure is its own: the loop goes on serving the others (an Error still ends the loop)
+                LOG.warn("an I/O handle failed on its event; the event loop goes on", t);
+            }
             handled++;
         }
         return handled;

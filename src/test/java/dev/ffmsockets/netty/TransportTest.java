@@ -67,6 +67,44 @@ class TransportTest {
     }
 
     @Test
+    void aHandleThatFailsOnItsEventLeavesTheLoopServingTheOthers() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, FfmIoHandler.newFactory());
+        try (var pair = dev.ffmsockets.Socket.pair()) {
+            var loop = (io.netty.channel.IoEventLoop) group.next();
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            FfmIoHandle failing = new FfmIoHandle() {
+                @Override
+                public int fd() {
+                    return pair.first().fd();
+                }
+
+                @Override
+                public void handle(io.netty.channel.IoRegistration registration, io.netty.channel.IoEvent event) {
+                    calls.incrementAndGet();
+                    registration.cancel(); // once is enough to show it
+                    throw new IllegalStateException("planted");
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            var registration = loop.register(failing).sync().getNow();
+            loop.submit(() -> registration.submit(FfmIoOps.of(dev.ffmsockets.posix.Posix.EPOLLIN))).sync();
+            pair.second().send(new byte[1]);
+            // the loop is alive after the failure: it runs a task, and an echo over a channel of its own
+            while (calls.get() == 0) {
+                loop.submit(() -> { }).sync();
+            }
+            assertEquals(1, calls.get());
+            assertEquals("after", echoThrough(group, dev.ffmsockets.net.NativeSocketAddress.of(
+                    dev.ffmsockets.UnixSockAddr.abstractName("ffm-netty-fail-" + System.nanoTime())), "after"));
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
     void aChannelIsInEpollWhileItWaitsAndLeavesItWhenClosed() throws Exception {
         var made = Fds.opened(() -> new MultiThreadIoEventLoopGroup(1, FfmIoHandler.newFactory()));
         EventLoopGroup group = made.value();
