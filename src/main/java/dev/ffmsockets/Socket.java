@@ -398,7 +398,9 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      * Opens a TCP socket connected to {@code host}: resolves it with {@code getaddrinfo(3)} and tries each address
      * in the order it gives (as a C client's loop over {@code res->ai_next} does, and Python's
      * {@code socket.create_connection}), each with {@code socket(2)} and {@code connect(2)} waiting at most
-     * {@code timeout}; a socket whose connection failed is closed before the next is tried.
+     * {@code timeout}; a socket whose connection failed is closed before the next is tried. Named apart from the
+     * instance {@link #connect(SockAddr)}: called through a socket, a static {@code connect} would compile and make a
+     * second socket, leaving the first unconnected.
      *
      * @param host    a host name or an address literal, such as {@code "localhost"}, {@code "::1"}
      * @param port    the port, 0 to 65535
@@ -409,7 +411,7 @@ public final class Socket extends SocketCalls implements AutoCloseable {
      * @throws IOException                   the last address's failure, with the earlier ones
      *                                       {@linkplain Throwable#getSuppressed() suppressed} in it
      */
-    public static Socket connect(String host, int port, Duration timeout) throws IOException {
+    public static Socket openConnected(String host, int port, Duration timeout) throws IOException {
         if (timeout != null) {
             Blocking.positiveNanos("connect", timeout); // refused before any lookup
         }

@@ -12,7 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Host names through getaddrinfo: Socket.connect(host, port, timeout), InetSockAddr.resolve, localPort. */
+/** Host names through getaddrinfo: Socket.openConnected(host, port, timeout), InetSockAddr.resolve, localPort. */
 @ExtendWith(NoDescriptorLeaks.class)
 class HostNameTest {
 
@@ -36,8 +36,8 @@ class HostNameTest {
         assertThrows(IllegalArgumentException.class, () -> InetSockAddr.resolve("localhost", -1));
         assertThrows(IllegalArgumentException.class, () -> InetSockAddr.resolve("localhost", 65536));
         assertThrows(NullPointerException.class, () -> InetSockAddr.resolve(null, 1));
-        assertThrows(IllegalArgumentException.class, () -> Socket.connect("localhost", 1, Duration.ZERO));
-        assertThrows(UnknownHostException.class, () -> Socket.connect("nope.invalid", 1, null));
+        assertThrows(IllegalArgumentException.class, () -> Socket.openConnected("localhost", 1, Duration.ZERO));
+        assertThrows(UnknownHostException.class, () -> Socket.openConnected("nope.invalid", 1, null));
     }
 
     @Test
@@ -49,7 +49,7 @@ class HostNameTest {
                 server.listen(8);
                 int port = server.localPort();
                 assertTrue(port > 0);
-                try (Socket c = Socket.connect("localhost", port, Duration.ofSeconds(5)); Socket peer = server.accept()) {
+                try (Socket c = Socket.openConnected("localhost", port, Duration.ofSeconds(5)); Socket peer = server.accept()) {
                     assertEquals(listenOn.address(), ((InetSockAddr) c.remoteAddress()).address(),
                             "reached the one address that listens, whatever its place in " + all);
                     assertEquals(c.localPort(), ((InetSockAddr) peer.remoteAddress()).port());
@@ -62,7 +62,7 @@ class HostNameTest {
         try (Socket probe = Socket.open(Family.INET, SocketType.STREAM)) {
             probe.bind(InetSockAddr.loopback(0));
             port = probe.localPort(); // bound, never listening: refused
-            ConnectException e = assertThrows(ConnectException.class, () -> Socket.connect("localhost", port, null));
+            ConnectException e = assertThrows(ConnectException.class, () -> Socket.openConnected("localhost", port, null));
             assertEquals(all.size() - 1, e.getSuppressed().length, () -> all + " " + List.of(e.getSuppressed()));
         }
     }

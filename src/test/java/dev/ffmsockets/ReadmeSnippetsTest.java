@@ -99,7 +99,7 @@ class ReadmeSnippetsTest {
         // the check itself: a snippet that uses java.time without importing it compiles as a compact source file
         // (java.base is imported implicitly there) but not as a class of its own
         String snippet = "import dev.ffmsockets.Socket;\n\nvoid main() throws Exception {\n"
-                + "    Socket.connect(\"localhost\", 1, Duration.ofSeconds(1)).close();\n}\n";
+                + "    Socket.openConnected(\"localhost\", 1, Duration.ofSeconds(1)).close();\n}\n";
         Path compact = Files.createDirectories(dir.resolve("c")).resolve("Probe.java");
         Files.writeString(compact, snippet);
         assertEquals(List.of(), compile(compact));

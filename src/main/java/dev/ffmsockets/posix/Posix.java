@@ -213,14 +213,15 @@ public final class Posix implements Constants {
     }
 
     /**
-     * {@code ntohs(3)}: network to host byte order, 16 bits. The result is a Java {@code short}: use
-     * {@link Short#toUnsignedInt} to print a port number as C prints a {@code uint16_t}.
+     * {@code ntohs(3)}: network to host byte order, 16 bits. The result is C's {@code uint16_t} as a Java {@code int},
+     * 0 to 65535, so that a port number prints as C prints it ({@code ntohs(sockaddr_in.sin_port(addr))} is 47873, not
+     * -17663); {@link #htons(int)} takes it back.
      *
      * @param netshort the value in network order
-     * @return the value in host order
+     * @return the value in host order, 0 to 65535
      */
-    public static short ntohs(short netshort) {
-        return htons(netshort);
+    public static int ntohs(short netshort) {
+        return Short.toUnsignedInt(htons(netshort));
     }
 
     /**

@@ -64,7 +64,7 @@ final class Addrs {
                 throw new IllegalStateException("getsockname: " + strerror(errno()));
             }
             // sin_port and sin6_port are both at offset 2
-            return Short.toUnsignedInt(ntohs(sockaddr_in.sin_port(a)));
+            return ntohs(sockaddr_in.sin_port(a));
         }
     }
 

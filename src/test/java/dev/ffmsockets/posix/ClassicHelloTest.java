@@ -35,7 +35,7 @@ class ClassicHelloTest {
             assertEquals(0, listen(listenfd, 10));
             MemorySegment len = arena.allocateFrom(socklen_t, (int) sockaddr_in.sizeof());
             assertEquals(0, getsockname(listenfd, serv_addr, len));
-            int port = Short.toUnsignedInt(ntohs(sockaddr_in.sin_port(serv_addr)));
+            int port = ntohs(sockaddr_in.sin_port(serv_addr));
 
             CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
                 // loop once: accept, write("Hello there."), close

@@ -326,7 +326,7 @@ class DescriptorCallsTest {
             MemorySegment text = arena.allocate(INET6_ADDRSTRLEN);
             MemorySegment where = family == AF_INET ? sockaddr_in.sin_addr(sa) : sockaddr_in6.sin6_addr(sa);
             inet_ntop(family, where, text, INET6_ADDRSTRLEN);
-            found.add(text.getString(0) + " port " + Short.toUnsignedInt(ntohs(sockaddr_in.sin_port(sa))));
+            found.add(text.getString(0) + " port " + ntohs(sockaddr_in.sin_port(sa)));
             assertEquals(SOCK_STREAM, addrinfo.ai_socktype(ai));
         }
         freeaddrinfo(list);

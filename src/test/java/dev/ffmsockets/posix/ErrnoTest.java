@@ -150,7 +150,12 @@ class ErrnoTest {
     @Test
     void byteOrderHelpersSwapOnThisMachine() {
         assertEquals((short) 0xE107, htons(2017));
-        assertEquals(2017, Short.toUnsignedInt(ntohs(htons(2017))));
+        assertEquals(2017, ntohs(htons(2017)));
+        // ntohs gives C's uint16_t: every port back as itself, never negative (a short would print -19585 for 45951)
+        for (int port : new int[] {0, 1, 255, 256, 32767, 32768, 45951, 65534, 65535}) {
+            assertEquals(port, ntohs(htons(port)));
+        }
+        assertEquals(45951, ntohs((short) 0x7FB3));
         assertEquals(0x0100007F, htonl(0x7F000001));
         assertEquals(0x7F000001, ntohl(htonl(0x7F000001)));
         assertEquals((short) 0xFFFF, htons(65535));

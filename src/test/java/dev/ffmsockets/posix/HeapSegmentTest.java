@@ -116,7 +116,7 @@ class HeapSegmentTest {
             MemorySegment len = MemorySegment.ofArray(new int[] {(int) sockaddr_in.sizeof()});
             assertEquals(0, getsockname(udp, name, len));
             assertEquals(16, len.get(JAVA_INT, 0));
-            assertEquals(localPort(udp), Short.toUnsignedInt(ntohs(sockaddr_in.sin_port(name))));
+            assertEquals(localPort(udp), ntohs(sockaddr_in.sin_port(name)));
 
             MemorySegment pfd = MemorySegment.ofArray(new long[1]);
             pollfd.fd(pfd, sv[1]);

@@ -69,7 +69,7 @@ class TcpTest {
         long expectedLen = family == AF_INET ? sockaddr_in.sizeof() : sockaddr_in6.sizeof();
         assertEquals(expectedLen, len.get(JAVA_INT, 0));
         assertEquals(family, sockaddr_storage.ss_family(peer));
-        assertEquals(localPort(cfd), Short.toUnsignedInt(ntohs(sockaddr_in.sin_port(peer))));
+        assertEquals(localPort(cfd), ntohs(sockaddr_in.sin_port(peer)));
 
         MemorySegment out = arena.allocateFrom("ping over " + (family == AF_INET ? "IPv4" : "IPv6"));
         long n = out.byteSize() - 1;
@@ -84,7 +84,7 @@ class TcpTest {
         MemorySegment name = sockaddr_storage.allocate(arena);
         MemorySegment nameLen = arena.allocateFrom(socklen_t, (int) sockaddr_storage.sizeof());
         assertEquals(0, getpeername(cfd, name, nameLen));
-        assertEquals(port, Short.toUnsignedInt(ntohs(sockaddr_in.sin_port(name))));
+        assertEquals(port, ntohs(sockaddr_in.sin_port(name)));
 
         assertEquals(0, shutdown(cfd, SHUT_WR));
         assertEquals(0, recv(sfd, in, in.byteSize(), 0), "end of stream after the peer's SHUT_WR");

@@ -37,7 +37,7 @@ public final class Tcp6HelloServer {
 
             MemorySegment len = arena.allocateFrom(socklen_t, (int) sockaddr_in6.sizeof());
             if (getsockname(listenfd, serv_addr, len) < 0) { perror("getsockname"); System.exit(1); }
-            System.out.printf("listening on port %d%n", Short.toUnsignedInt(ntohs(sockaddr_in6.sin6_port(serv_addr))));
+            System.out.printf("listening on port %d%n", ntohs(sockaddr_in6.sin6_port(serv_addr)));
             System.out.flush();
 
             for (int served = 0; clients == 0 || served < clients; served++) {

@@ -40,7 +40,7 @@ public final class UdpBatchServer {
 
             MemorySegment len = arena.allocateFrom(socklen_t, (int) sockaddr_in.sizeof());
             if (getsockname(sockfd, serv_addr, len) < 0) { perror("getsockname"); System.exit(1); }
-            System.out.printf("listening on port %d%n", Short.toUnsignedInt(ntohs(sockaddr_in.sin_port(serv_addr))));
+            System.out.printf("listening on port %d%n", ntohs(sockaddr_in.sin_port(serv_addr)));
             System.out.flush();
 
             for (int echoed = 0; batches == 0 || echoed < batches; echoed++) {
