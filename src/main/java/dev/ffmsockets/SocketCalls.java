@@ -69,6 +69,23 @@ abstract class SocketCalls extends SocketIo {
     }
 
     /**
+     * Sends {@code len} bytes of {@code src} from {@code off} as a datagram to {@code target}: {@code sendto(2)}.
+     *
+     * @param src    the array
+     * @param off    where the datagram starts in it
+     * @param len    its length
+     * @param target where to
+     * @return as for {@link Socket#sendTo(byte[], SockAddr)}
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code src} (before any call)
+     * @throws IOException               as for {@link Socket#sendTo(byte[], SockAddr)}
+     */
+    public int sendTo(byte[] src, int off, int len, SockAddr target) throws IOException {
+        Objects.checkFromIndexSize(off, len, src.length);
+        checkFamily("sendto", target);
+        return (int) io.sendTo(src, off, len, target);
+    }
+
+    /**
      * Sends the bytes between {@code src}'s position and limit as a datagram: {@code sendto(2)}. The position
      * advances past what was sent.
      *

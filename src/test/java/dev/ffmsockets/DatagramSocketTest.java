@@ -33,6 +33,30 @@ class DatagramSocketTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"udp4", "udp6", "unix-path", "unix-abstract"})
+    void sendToTakesAPartOfAnArray(String kind) throws Exception {
+        SockAddr serverAt = address(kind);
+        try (Socket server = Socket.open(serverAt.family(), SocketType.DGRAM);
+             Socket client = Socket.open(serverAt.family(), SocketType.DGRAM)) {
+            server.bind(serverAt);
+            SockAddr to = server.localAddress();
+            byte[] text = "xx-the part-yy".getBytes(US_ASCII);
+            assertEquals(8, client.sendTo(text, 3, 8, to));
+            assertEquals(0, client.sendTo(text, text.length, 0, to)); // an empty datagram, from the very end
+            byte[] in = new byte[64];
+            assertEquals(8, server.recvFrom(in).length());
+            assertEquals("the part", new String(in, 0, 8, US_ASCII));
+            assertEquals(0, server.recvFrom(in).length());
+            // out of the array: refused before any call, nothing sent
+            for (int[] bad : new int[][] {{-1, 2}, {0, -1}, {10, 5}, {text.length + 1, 0}}) {
+                assertThrows(IndexOutOfBoundsException.class, () -> client.sendTo(text, bad[0], bad[1], to));
+            }
+            server.setBlocking(false);
+            assertNull(server.recvFrom(in), "nothing was sent by the refused calls");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"udp4", "udp6", "unix-path", "unix-abstract"})
     void datagramsCarryTheirSendersAddressInEveryBufferKind(String kind) throws Exception {
         SockAddr serverAt = address(kind), clientAt = address(kind);
         try (Socket server = Socket.open(serverAt.family(), SocketType.DGRAM);

@@ -235,8 +235,21 @@ class StreamSocketTest {
             int r = pipe.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, 0);
             int w = pipe.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, 1);
             java.io.IOException e = assertThrows(java.io.IOException.class, () -> Socket.adopt(r));
-            assertEquals("getsockopt(fd " + r + ", SO_DOMAIN): Socket operation on non-socket (ENOTSOCK)", e.getMessage());
+            assertEquals("adopt(fd " + r + "): descriptor " + r + " is not a socket (ENOTSOCK from getsockopt SO_DOMAIN); "
+                    + "it stays the caller's", e.getMessage());
+            assertEquals(dev.ffmsockets.posix.Posix.ENOTSOCK, ((ErrnoException) e).errno());
             assertTrue(dev.ffmsockets.testing.Fds.isOpen(r), "a refused descriptor stays the caller's");
+            // a file, and a number that is not open
+            int f = dev.ffmsockets.posix.Posix.open(java.lang.foreign.Arena.ofAuto().allocateFrom(file.toString()),
+                    dev.ffmsockets.posix.Posix.O_RDONLY);
+            assertTrue(f >= 0);
+            e = assertThrows(java.io.IOException.class, () -> Socket.adopt(f));
+            assertTrue(e.getMessage().startsWith("adopt(fd " + f + "): descriptor " + f + " is not a socket"), e.getMessage());
+            dev.ffmsockets.posix.Posix.close(f);
+            int never = Integer.MAX_VALUE - 1; // no process has that many descriptors (a closed number could be reused)
+            e = assertThrows(java.io.IOException.class, () -> Socket.adopt(never));
+            assertTrue(e.getMessage().startsWith("adopt(fd " + never + "): descriptor " + never
+                    + " is not an open descriptor (EBADF"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> Socket.adopt(-1));
             dev.ffmsockets.posix.Posix.close(r);
             dev.ffmsockets.posix.Posix.close(w);
