@@ -52,6 +52,34 @@ public final class Kernel {
         return Linker.nativeLinker().downcallHandle(address, descriptor);
     }
 
+    /**
+     * {@return the exception for a run without native access for this library}, naming the flag for the way it was
+     * loaded: its module's name on the module path, {@code ALL-UNNAMED} on the class path
+     *
+     * @param cause what the JDK threw, or {@code null}
+     */
+    public static IllegalCallerException noNativeAccess(Throwable cause) {
+        Module m = Kernel.class.getModule();
+        String flag = "--enable-native-access=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
+        return new IllegalCallerException("ffm-sockets calls the C library through the FFM API and needs native access, "
+                + "which this JVM does not give it: run java with " + flag + (m.isNamed() ? " (the library is on the "
+                + "module path)" : " (the library is on the class path)") + ", or in a jar's manifest "
+                + "Enable-Native-Access: ALL-UNNAMED", cause);
+    }
+
+    private static boolean causedByNativeAccess(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() instanceof ExceptionInInitializerError
+                || c.getCause() instanceof IllegalCallerException ? c.getCause() : null) {
+            if (c instanceof IllegalCallerException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Set once a function could not be linked for want of native access (its holder class is then unusable). */
+    private static volatile boolean refused;
+
     // one holder class per function: a handle is linked on first use only
     private static final class H_socket { static final MethodHandle H = link(sockets_h.socket$address(), sockets_h.socket$descriptor()); }
     private static final class H_socketpair { static final MethodHandle H = link(sockets_h.socketpair$address(), sockets_h.socketpair$descriptor()); }
@@ -131,6 +159,16 @@ public final class Kernel {
     public static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
+        }
+        // No native access: linking failed in a holder's (or the bindings') class initialization, an
+        // ExceptionInInitializerError the first time and a NoClassDefFoundError after, neither naming the flag.
+        // Every call says the same instead, with the flag to give.
+        if (t instanceof ExceptionInInitializerError e && causedByNativeAccess(e)) {
+            refused = true;
+            return noNativeAccess(e.getCause());
+        }
+        if (t instanceof NoClassDefFoundError && refused) {
+            return noNativeAccess(t);
         }
         if (t instanceof Error e) {
             throw e;

@@ -51,6 +51,17 @@ class NativeAccessTest {
                 }
 
                 public static void main(String[] args) throws Exception {
+                    if (args.length > 0) { // native access forgotten: the first call and the next say the same
+                        for (int i = 0; i < 2; i++) {
+                            try {
+                                Socket.pair(Family.UNIX, SocketType.STREAM).close();
+                                System.out.println("ran");
+                            } catch (Throwable e) {
+                                System.out.println(e.getClass().getName() + ": " + e.getMessage());
+                            }
+                        }
+                        return;
+                    }
                     try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM)) {
                         p.first().sendAll("hi".getBytes());
                         byte[] b = new byte[2];
@@ -110,6 +121,23 @@ class NativeAccessTest {
         return run(List.of(JAVA_BIN.resolve("java").toString(), "--illegal-native-access=deny",
                 "--enable-native-access=" + nativeAccess, "--module-path", library() + ":" + classes,
                 "-m", "outside/outside.Main"));
+    }
+
+    /** The library without native access: one exception, the same on every call, that names the exact flag. */
+    @Test
+    void forgettingNativeAccessGivesOneExceptionThatNamesTheFlag() throws Exception {
+        String modulePath = run(List.of(JAVA_BIN.resolve("java").toString(), "--illegal-native-access=deny",
+                "--module-path", library() + ":" + classes, "-m", "outside/outside.Main", "forgotten"));
+        String classPath = run(List.of(JAVA_BIN.resolve("java").toString(), "--illegal-native-access=deny",
+                "-cp", library() + ":" + classes, "outside.Main", "forgotten"));
+        for (String[] c : new String[][] {{modulePath, "--enable-native-access=dev.ffmsockets (the library is on the module path)"},
+                {classPath, "--enable-native-access=ALL-UNNAMED (the library is on the class path)"}}) {
+            List<String> lines = c[0].lines().toList();
+            assertEquals(2, lines.size(), c[0]);
+            assertEquals(lines.get(0), lines.get(1), "the second call says what the first said");
+            assertTrue(lines.get(0).startsWith("java.lang.IllegalCallerException: ffm-sockets calls the C library"), c[0]);
+            assertTrue(lines.get(0).contains(c[1]), c[0]);
+        }
     }
 
     @Test
