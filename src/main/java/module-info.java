@@ -11,7 +11,8 @@
  *       blocked).</li>
  * </ul>
  * {@link dev.ffmsockets.net} puts them behind {@code javax.net.SocketFactory} and {@code java.net.Socket}, for software
- * that takes those.
+ * that takes those; {@link dev.ffmsockets.nio} behind a {@code java.nio} {@code SelectorProvider}, for event-loop
+ * software; {@link dev.ffmsockets.netty} is a Netty transport (Netty needed only there).
  *
  * <p>The module makes downcalls, so run it with {@code --enable-native-access=dev.ffmsockets}
  * (or {@code ALL-UNNAMED} when it is on the class path).
