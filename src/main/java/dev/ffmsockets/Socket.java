@@ -4,7 +4,6 @@ import dev.ffmsockets.impl.Blocking;
 import dev.ffmsockets.impl.Connector;
 import dev.ffmsockets.impl.Control;
 import dev.ffmsockets.impl.Descriptor;
-import dev.ffmsockets.impl.Errors;
 import dev.ffmsockets.impl.Io;
 import dev.ffmsockets.impl.Messages;
 import dev.ffmsockets.impl.Options;
@@ -220,20 +219,7 @@ public final class Socket extends SocketCalls implements AutoCloseable {
         if (fd < 0) {
             throw new IllegalArgumentException("adopt: descriptor " + fd + " is negative");
         }
-        Family family;
-        try {
-            family = Family.of(Control.intOption(fd, SO_DOMAIN));
-        } catch (ErrnoSocketException e) {
-            if (e.errno() == ENOTSOCK || e.errno() == EBADF) {
-                String what = e.errno() == ENOTSOCK ? "is not a socket" : "is not an open descriptor";
-                ErrnoSocketException said = new ErrnoSocketException("adopt(fd " + fd + "): descriptor " + fd + " " + what
-                        + " (" + Errors.name(e.errno()) + " from getsockopt SO_DOMAIN); it stays the caller's",
-                        e.errno(), e.syscall());
-                said.initCause(e);
-                throw said;
-            }
-            throw e;
-        }
+        Family family = Family.of(Control.domainOfAdopted(fd));
         SocketType type = SocketType.of(Control.intOption(fd, SO_TYPE));
         int flags = Control.statusFlags(fd);
         boolean mode = blocking != null ? blocking : (flags & O_NONBLOCK) == 0;

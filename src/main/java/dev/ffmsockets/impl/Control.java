@@ -1,5 +1,7 @@
 package dev.ffmsockets.impl;
 
+import dev.ffmsockets.ErrnoSocketException;
+
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.SockAddr;
@@ -73,6 +75,30 @@ public final class Control {
             return flags;
         } finally {
             f.release();
+        }
+    }
+
+    /**
+     * {@code SO_DOMAIN} of a descriptor offered for adoption, read with {@code getsockopt}: a descriptor that is not a
+     * socket (a pipe, a file) or not open is refused with a message that says so, and stays the caller's.
+     *
+     * @param fd the descriptor
+     * @return its domain
+     * @throws IOException {@code ENOTSOCK}, {@code EBADF}, said as such
+     */
+    public static int domainOfAdopted(int fd) throws IOException {
+        try {
+            return intOption(fd, SO_DOMAIN);
+        } catch (ErrnoSocketException e) {
+            if (e.errno() != ENOTSOCK && e.errno() != EBADF) {
+                throw e;
+            }
+            String what = e.errno() == ENOTSOCK ? "is not a socket" : "is not an open descriptor";
+            ErrnoSocketException said = new ErrnoSocketException("adopt(fd " + fd + "): descriptor " + fd + " " + what
+                    + " (" + Errors.name(e.errno()) + " from getsockopt SO_DOMAIN); it stays the caller's",
+                    e.errno(), e.syscall());
+            said.initCause(e);
+            throw said;
         }
     }
 

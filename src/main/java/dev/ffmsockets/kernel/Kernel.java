@@ -41,139 +41,78 @@ public final class Kernel {
         return (int) ERRNO.get(capture, 0L);
     }
 
-    static MethodHandle link(MemorySegment address, FunctionDescriptor descriptor, Linker.Option... more) {
-        Linker.Option[] options = new Linker.Option[more.length + 1];
-        options[0] = Linker.Option.captureCallState("errno");
-        System.arraycopy(more, 0, options, 1, more.length);
-        return Linker.nativeLinker().downcallHandle(address, descriptor, options);
-    }
-
-    private static MethodHandle plain(MemorySegment address, FunctionDescriptor descriptor) {
-        return Linker.nativeLinker().downcallHandle(address, descriptor);
-    }
-
-    /**
-     * {@return the exception for a run without native access for this library}, naming the flag for the way it was
-     * loaded: its module's name on the module path, {@code ALL-UNNAMED} on the class path
-     *
-     * @param cause what the JDK threw, or {@code null}
-     */
-    public static IllegalCallerException noNativeAccess(Throwable cause) {
-        Module m = Kernel.class.getModule();
-        String flag = "--enable-native-access=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
-        return new IllegalCallerException("ffm-sockets calls the C library through the FFM API and needs native access, "
-                + "which this JVM does not give it: run java with " + flag + (m.isNamed() ? " (the library is on the "
-                + "module path)" : " (the library is on the class path)") + ", or in a jar's manifest "
-                + "Enable-Native-Access: ALL-UNNAMED", cause);
-    }
-
-    private static boolean causedByNativeAccess(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() instanceof ExceptionInInitializerError
-                || c.getCause() instanceof IllegalCallerException ? c.getCause() : null) {
-            if (c instanceof IllegalCallerException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Set once a function could not be linked for want of native access (its holder class is then unusable). */
-    private static volatile boolean refused;
-
     // one holder class per function: a handle is linked on first use only
-    private static final class H_socket { static final MethodHandle H = link(sockets_h.socket$address(), sockets_h.socket$descriptor()); }
-    private static final class H_socketpair { static final MethodHandle H = link(sockets_h.socketpair$address(), sockets_h.socketpair$descriptor()); }
-    private static final class H_setsockopt { static final MethodHandle H = link(sockets_h.setsockopt$address(), sockets_h.setsockopt$descriptor()); }
-    private static final class H_getsockopt { static final MethodHandle H = link(sockets_h.getsockopt$address(), sockets_h.getsockopt$descriptor()); }
-    private static final class H_bind { static final MethodHandle H = link(sockets_h.bind$address(), sockets_h.bind$descriptor()); }
-    private static final class H_listen { static final MethodHandle H = link(sockets_h.listen$address(), sockets_h.listen$descriptor()); }
-    private static final class H_accept { static final MethodHandle H = link(sockets_h.accept$address(), sockets_h.accept$descriptor()); }
-    private static final class H_accept4 { static final MethodHandle H = link(sockets_h.accept4$address(), sockets_h.accept4$descriptor()); }
-    private static final class H_connect { static final MethodHandle H = link(sockets_h.connect$address(), sockets_h.connect$descriptor()); }
-    private static final class H_send { static final MethodHandle H = link(sockets_h.send$address(), sockets_h.send$descriptor()); }
-    private static final class H_recv { static final MethodHandle H = link(sockets_h.recv$address(), sockets_h.recv$descriptor()); }
-    private static final class H_sendto { static final MethodHandle H = link(sockets_h.sendto$address(), sockets_h.sendto$descriptor()); }
-    private static final class H_recvfrom { static final MethodHandle H = link(sockets_h.recvfrom$address(), sockets_h.recvfrom$descriptor()); }
-    private static final class H_sendmsg { static final MethodHandle H = link(sockets_h.sendmsg$address(), sockets_h.sendmsg$descriptor()); }
-    private static final class H_recvmsg { static final MethodHandle H = link(sockets_h.recvmsg$address(), sockets_h.recvmsg$descriptor()); }
-    private static final class H_shutdown { static final MethodHandle H = link(sockets_h.shutdown$address(), sockets_h.shutdown$descriptor()); }
-    private static final class H_close { static final MethodHandle H = link(sockets_h.close$address(), sockets_h.close$descriptor()); }
-    private static final class H_read { static final MethodHandle H = link(sockets_h.read$address(), sockets_h.read$descriptor()); }
-    private static final class H_write { static final MethodHandle H = link(sockets_h.write$address(), sockets_h.write$descriptor()); }
-    private static final class H_getsockname { static final MethodHandle H = link(sockets_h.getsockname$address(), sockets_h.getsockname$descriptor()); }
-    private static final class H_getpeername { static final MethodHandle H = link(sockets_h.getpeername$address(), sockets_h.getpeername$descriptor()); }
-    private static final class H_inet_pton { static final MethodHandle H = link(sockets_h.inet_pton$address(), sockets_h.inet_pton$descriptor()); }
-    private static final class H_inet_ntop { static final MethodHandle H = link(sockets_h.inet_ntop$address(), sockets_h.inet_ntop$descriptor()); }
-    private static final class H_getaddrinfo { static final MethodHandle H = link(sockets_h.getaddrinfo$address(), sockets_h.getaddrinfo$descriptor()); }
-    private static final class H_poll { static final MethodHandle H = link(sockets_h.poll$address(), sockets_h.poll$descriptor()); }
-    private static final class H_pipe { static final MethodHandle H = link(sockets_h.pipe$address(), sockets_h.pipe$descriptor()); }
-    private static final class H_unlink { static final MethodHandle H = link(sockets_h.unlink$address(), sockets_h.unlink$descriptor()); }
-    private static final class H_dup { static final MethodHandle H = link(sockets_h.dup$address(), sockets_h.dup$descriptor()); }
-    private static final class H_dup2 { static final MethodHandle H = link(sockets_h.dup2$address(), sockets_h.dup2$descriptor()); }
-    private static final class H_epoll_create1 { static final MethodHandle H = link(sockets_h.epoll_create1$address(), sockets_h.epoll_create1$descriptor()); }
-    private static final class H_epoll_ctl { static final MethodHandle H = link(sockets_h.epoll_ctl$address(), sockets_h.epoll_ctl$descriptor()); }
-    private static final class H_epoll_wait { static final MethodHandle H = link(sockets_h.epoll_wait$address(), sockets_h.epoll_wait$descriptor()); }
-    private static final class H_eventfd { static final MethodHandle H = link(sockets_h.eventfd$address(), sockets_h.eventfd$descriptor()); }
-    private static final class H_getrlimit { static final MethodHandle H = link(sockets_h.getrlimit$address(), sockets_h.getrlimit$descriptor()); }
-    private static final class H_setrlimit { static final MethodHandle H = link(sockets_h.setrlimit$address(), sockets_h.setrlimit$descriptor()); }
-    private static final class H_tgkill { static final MethodHandle H = link(sockets_h.tgkill$address(), sockets_h.tgkill$descriptor()); }
-    private static final class H_strerror { static final MethodHandle H = plain(sockets_h.strerror$address(), sockets_h.strerror$descriptor()); }
-    private static final class H_gai_strerror { static final MethodHandle H = plain(sockets_h.gai_strerror$address(), sockets_h.gai_strerror$descriptor()); }
-    private static final class H_freeaddrinfo { static final MethodHandle H = plain(sockets_h.freeaddrinfo$address(), sockets_h.freeaddrinfo$descriptor()); }
-    private static final class H_getpid { static final MethodHandle H = plain(sockets_h.getpid$address(), sockets_h.getpid$descriptor()); }
-    private static final class H_getuid { static final MethodHandle H = plain(sockets_h.getuid$address(), sockets_h.getuid$descriptor()); }
-    private static final class H_getgid { static final MethodHandle H = plain(sockets_h.getgid$address(), sockets_h.getgid$descriptor()); }
-    private static final class H_gettid { static final MethodHandle H = plain(sockets_h.gettid$address(), sockets_h.gettid$descriptor()); }
-    private static final class H_libc_current_sigrtmax { static final MethodHandle H = plain(sockets_h.__libc_current_sigrtmax$address(), sockets_h.__libc_current_sigrtmax$descriptor()); }
+    private static final class H_socket { static final MethodHandle H = Downcalls.link(sockets_h.socket$address(), sockets_h.socket$descriptor()); }
+    private static final class H_socketpair { static final MethodHandle H = Downcalls.link(sockets_h.socketpair$address(), sockets_h.socketpair$descriptor()); }
+    private static final class H_setsockopt { static final MethodHandle H = Downcalls.link(sockets_h.setsockopt$address(), sockets_h.setsockopt$descriptor()); }
+    private static final class H_getsockopt { static final MethodHandle H = Downcalls.link(sockets_h.getsockopt$address(), sockets_h.getsockopt$descriptor()); }
+    private static final class H_bind { static final MethodHandle H = Downcalls.link(sockets_h.bind$address(), sockets_h.bind$descriptor()); }
+    private static final class H_listen { static final MethodHandle H = Downcalls.link(sockets_h.listen$address(), sockets_h.listen$descriptor()); }
+    private static final class H_accept { static final MethodHandle H = Downcalls.link(sockets_h.accept$address(), sockets_h.accept$descriptor()); }
+    private static final class H_accept4 { static final MethodHandle H = Downcalls.link(sockets_h.accept4$address(), sockets_h.accept4$descriptor()); }
+    private static final class H_connect { static final MethodHandle H = Downcalls.link(sockets_h.connect$address(), sockets_h.connect$descriptor()); }
+    private static final class H_send { static final MethodHandle H = Downcalls.link(sockets_h.send$address(), sockets_h.send$descriptor()); }
+    private static final class H_recv { static final MethodHandle H = Downcalls.link(sockets_h.recv$address(), sockets_h.recv$descriptor()); }
+    private static final class H_sendto { static final MethodHandle H = Downcalls.link(sockets_h.sendto$address(), sockets_h.sendto$descriptor()); }
+    private static final class H_recvfrom { static final MethodHandle H = Downcalls.link(sockets_h.recvfrom$address(), sockets_h.recvfrom$descriptor()); }
+    private static final class H_sendmsg { static final MethodHandle H = Downcalls.link(sockets_h.sendmsg$address(), sockets_h.sendmsg$descriptor()); }
+    private static final class H_recvmsg { static final MethodHandle H = Downcalls.link(sockets_h.recvmsg$address(), sockets_h.recvmsg$descriptor()); }
+    private static final class H_shutdown { static final MethodHandle H = Downcalls.link(sockets_h.shutdown$address(), sockets_h.shutdown$descriptor()); }
+    private static final class H_close { static final MethodHandle H = Downcalls.link(sockets_h.close$address(), sockets_h.close$descriptor()); }
+    private static final class H_read { static final MethodHandle H = Downcalls.link(sockets_h.read$address(), sockets_h.read$descriptor()); }
+    private static final class H_write { static final MethodHandle H = Downcalls.link(sockets_h.write$address(), sockets_h.write$descriptor()); }
+    private static final class H_getsockname { static final MethodHandle H = Downcalls.link(sockets_h.getsockname$address(), sockets_h.getsockname$descriptor()); }
+    private static final class H_getpeername { static final MethodHandle H = Downcalls.link(sockets_h.getpeername$address(), sockets_h.getpeername$descriptor()); }
+    private static final class H_inet_pton { static final MethodHandle H = Downcalls.link(sockets_h.inet_pton$address(), sockets_h.inet_pton$descriptor()); }
+    private static final class H_inet_ntop { static final MethodHandle H = Downcalls.link(sockets_h.inet_ntop$address(), sockets_h.inet_ntop$descriptor()); }
+    private static final class H_getaddrinfo { static final MethodHandle H = Downcalls.link(sockets_h.getaddrinfo$address(), sockets_h.getaddrinfo$descriptor()); }
+    private static final class H_poll { static final MethodHandle H = Downcalls.link(sockets_h.poll$address(), sockets_h.poll$descriptor()); }
+    private static final class H_pipe { static final MethodHandle H = Downcalls.link(sockets_h.pipe$address(), sockets_h.pipe$descriptor()); }
+    private static final class H_unlink { static final MethodHandle H = Downcalls.link(sockets_h.unlink$address(), sockets_h.unlink$descriptor()); }
+    private static final class H_dup { static final MethodHandle H = Downcalls.link(sockets_h.dup$address(), sockets_h.dup$descriptor()); }
+    private static final class H_dup2 { static final MethodHandle H = Downcalls.link(sockets_h.dup2$address(), sockets_h.dup2$descriptor()); }
+    private static final class H_epoll_create1 { static final MethodHandle H = Downcalls.link(sockets_h.epoll_create1$address(), sockets_h.epoll_create1$descriptor()); }
+    private static final class H_epoll_ctl { static final MethodHandle H = Downcalls.link(sockets_h.epoll_ctl$address(), sockets_h.epoll_ctl$descriptor()); }
+    private static final class H_epoll_wait { static final MethodHandle H = Downcalls.link(sockets_h.epoll_wait$address(), sockets_h.epoll_wait$descriptor()); }
+    private static final class H_eventfd { static final MethodHandle H = Downcalls.link(sockets_h.eventfd$address(), sockets_h.eventfd$descriptor()); }
+    private static final class H_getrlimit { static final MethodHandle H = Downcalls.link(sockets_h.getrlimit$address(), sockets_h.getrlimit$descriptor()); }
+    private static final class H_setrlimit { static final MethodHandle H = Downcalls.link(sockets_h.setrlimit$address(), sockets_h.setrlimit$descriptor()); }
+    private static final class H_tgkill { static final MethodHandle H = Downcalls.link(sockets_h.tgkill$address(), sockets_h.tgkill$descriptor()); }
+    private static final class H_strerror { static final MethodHandle H = Downcalls.plain(sockets_h.strerror$address(), sockets_h.strerror$descriptor()); }
+    private static final class H_gai_strerror { static final MethodHandle H = Downcalls.plain(sockets_h.gai_strerror$address(), sockets_h.gai_strerror$descriptor()); }
+    private static final class H_freeaddrinfo { static final MethodHandle H = Downcalls.plain(sockets_h.freeaddrinfo$address(), sockets_h.freeaddrinfo$descriptor()); }
+    private static final class H_getpid { static final MethodHandle H = Downcalls.plain(sockets_h.getpid$address(), sockets_h.getpid$descriptor()); }
+    private static final class H_getuid { static final MethodHandle H = Downcalls.plain(sockets_h.getuid$address(), sockets_h.getuid$descriptor()); }
+    private static final class H_getgid { static final MethodHandle H = Downcalls.plain(sockets_h.getgid$address(), sockets_h.getgid$descriptor()); }
+    private static final class H_gettid { static final MethodHandle H = Downcalls.plain(sockets_h.gettid$address(), sockets_h.gettid$descriptor()); }
+    private static final class H_libc_current_sigrtmax { static final MethodHandle H = Downcalls.plain(sockets_h.__libc_current_sigrtmax$address(), sockets_h.__libc_current_sigrtmax$descriptor()); }
     // send and recv on heap memory, linked critical: the kernel reads and writes the Java array itself, with no copy
     // through native memory. A critical call holds off every garbage collection while it runs, so these are only
     // ever called with MSG_DONTWAIT, which never waits (see sendHeap).
     private static final class H_sendHeap {
-        static final MethodHandle H = link(sockets_h.send$address(), sockets_h.send$descriptor(), Linker.Option.critical(true));
+        static final MethodHandle H = Downcalls.link(sockets_h.send$address(), sockets_h.send$descriptor(), Linker.Option.critical(true));
     }
     private static final class H_recvHeap {
-        static final MethodHandle H = link(sockets_h.recv$address(), sockets_h.recv$descriptor(), Linker.Option.critical(true));
+        static final MethodHandle H = Downcalls.link(sockets_h.recv$address(), sockets_h.recv$descriptor(), Linker.Option.critical(true));
     }
-    private static final class H_sendmmsg { static final MethodHandle H = link(sockets_h.sendmmsg$address(), sockets_h.sendmmsg$descriptor()); }
-    private static final class H_recvmmsg { static final MethodHandle H = link(sockets_h.recvmmsg$address(), sockets_h.recvmmsg$descriptor()); }
+    private static final class H_sendmmsg { static final MethodHandle H = Downcalls.link(sockets_h.sendmmsg$address(), sockets_h.sendmmsg$descriptor()); }
+    private static final class H_recvmmsg { static final MethodHandle H = Downcalls.link(sockets_h.recvmmsg$address(), sockets_h.recvmmsg$descriptor()); }
     private static final class H_fcntl2 {
-        static final MethodHandle H = link(sockets_h.fcntl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+        static final MethodHandle H = Downcalls.link(sockets_h.fcntl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
                 Linker.Option.firstVariadicArg(2));
     }
     private static final class H_ioctl {
-        static final MethodHandle H = link(sockets_h.ioctl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+        static final MethodHandle H = Downcalls.link(sockets_h.ioctl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
                 Linker.Option.firstVariadicArg(2));
     }
     private static final class H_fcntl3 {
-        static final MethodHandle H = link(sockets_h.fcntl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+        static final MethodHandle H = Downcalls.link(sockets_h.fcntl.address(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
                 Linker.Option.firstVariadicArg(2));
     }
 
-    /**
-     * What a downcall throws is only what the FFM API throws (a closed arena, a segment of another thread): passed
-     * on unchecked.
-     *
-     * @param t what was thrown
-     * @return it, as an unchecked exception
-     */
+    /** {@return what a downcall threw, unchecked} ({@link Downcalls#unchecked}) */
     public static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        // No native access: linking failed in a holder's (or the bindings') class initialization, an
-        // ExceptionInInitializerError the first time and a NoClassDefFoundError after, neither naming the flag.
-        // Every call says the same instead, with the flag to give.
-        if (t instanceof ExceptionInInitializerError e && causedByNativeAccess(e)) {
-            refused = true;
-            return noNativeAccess(e.getCause());
-        }
-        if (t instanceof NoClassDefFoundError && refused) {
-            return noNativeAccess(t);
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
+        return Downcalls.unchecked(t);
     }
 
     /** {@code socket}; errno into {@code capture}. */

@@ -24,17 +24,17 @@ public final class KernelFiles {
     private KernelFiles() {
     }
 
-    private static final class H_splice { static final MethodHandle H = Kernel.link(sockets_h.splice$address(), sockets_h.splice$descriptor()); }
-    private static final class H_pipe2 { static final MethodHandle H = Kernel.link(sockets_h.pipe2$address(), sockets_h.pipe2$descriptor()); }
-    private static final class H_sendfile { static final MethodHandle H = Kernel.link(sockets_h.sendfile$address(), sockets_h.sendfile$descriptor()); }
+    private static final class H_splice { static final MethodHandle H = Downcalls.link(sockets_h.splice$address(), sockets_h.splice$descriptor()); }
+    private static final class H_pipe2 { static final MethodHandle H = Downcalls.link(sockets_h.pipe2$address(), sockets_h.pipe2$descriptor()); }
+    private static final class H_sendfile { static final MethodHandle H = Downcalls.link(sockets_h.sendfile$address(), sockets_h.sendfile$descriptor()); }
     private static final class H_open {
-        static final MethodHandle H = Kernel.link(sockets_h.open.address(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+        static final MethodHandle H = Downcalls.link(sockets_h.open.address(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
                 Linker.Option.firstVariadicArg(2));
     }
 
-    private static final class H_lseek { static final MethodHandle H = Kernel.link(sockets_h.lseek$address(), sockets_h.lseek$descriptor()); }
+    private static final class H_lseek { static final MethodHandle H = Downcalls.link(sockets_h.lseek$address(), sockets_h.lseek$descriptor()); }
     private static final class H_open3 {
-        static final MethodHandle H = Kernel.link(sockets_h.open.address(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+        static final MethodHandle H = Downcalls.link(sockets_h.open.address(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
                 Linker.Option.firstVariadicArg(2));
     }
 

@@ -16,7 +16,6 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.socket.DuplexChannelConfig;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -435,10 +434,5 @@ abstract class AbstractFfmStreamChannel extends AbstractFfmChannel implements Du
                 closeOnRead(pipeline);
             }
         }
-    }
-
-    /** Whether the config allows half-closure (both TCP's and AF_UNIX's configs say it the same way). */
-    static boolean allowsHalfClosure(ChannelConfig config) {
-        return config instanceof DuplexChannelConfig d && d.isAllowHalfClosure();
     }
 }
