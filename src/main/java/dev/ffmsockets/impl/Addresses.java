@@ -38,7 +38,7 @@ public final class Addresses {
     }
 
     /** Writes {@code a} into {@code storage} (a {@code sockaddr_storage}); returns the length to pass to C. */
-    static int encode(SockAddr a, MemorySegment storage) {
+    public static int encode(SockAddr a, MemorySegment storage) {
         storage.fill((byte) 0);
         return switch (a) {
             case InetSockAddr in when in.address() instanceof Inet4Address -> {
@@ -73,7 +73,7 @@ public final class Addresses {
      *         {@code recvfrom} on a connected stream socket does, or {@code AF_UNSPEC}); for a Unix socket, the
      *         unnamed address then
      */
-    static SockAddr decode(MemorySegment storage, int length, Family family) {
+    public static SockAddr decode(MemorySegment storage, int length, Family family) {
         int af = length >= 2 ? Short.toUnsignedInt(storage.get(JAVA_SHORT_UNALIGNED, 0)) : -1;
         if (af == AF_INET) {
             byte[] s = bytes(storage, length, SIN_SIZE);

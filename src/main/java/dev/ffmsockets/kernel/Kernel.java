@@ -95,6 +95,12 @@ public final class Kernel {
     private static final class H_recvHeap {
         static final MethodHandle H = Downcalls.link(sockets_h.recv$address(), sockets_h.recv$descriptor(), Linker.Option.critical(true));
     }
+    private static final class H_sendtoHeap {
+        static final MethodHandle H = Downcalls.link(sockets_h.sendto$address(), sockets_h.sendto$descriptor(), Linker.Option.critical(true));
+    }
+    private static final class H_recvfromHeap {
+        static final MethodHandle H = Downcalls.link(sockets_h.recvfrom$address(), sockets_h.recvfrom$descriptor(), Linker.Option.critical(true));
+    }
     private static final class H_sendmmsg { static final MethodHandle H = Downcalls.link(sockets_h.sendmmsg$address(), sockets_h.sendmmsg$descriptor()); }
     private static final class H_recvmmsg { static final MethodHandle H = Downcalls.link(sockets_h.recvmmsg$address(), sockets_h.recvmmsg$descriptor()); }
     private static final class H_fcntl2 {
@@ -241,6 +247,26 @@ public final class Kernel {
     public static long sendto(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         try {
             return (long) H_sendto.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code sendto} of heap memory, as {@link #sendHeap} sends: only with {@code MSG_DONTWAIT}. */
+    public static long sendtoHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+        assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
+        try {
+            return (long) H_sendtoHeap.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code recvfrom} into heap memory, as {@link #sendHeap} sends: only with {@code MSG_DONTWAIT}. */
+    public static long recvfromHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment addrLen) {
+        assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
+        try {
+            return (long) H_recvfromHeap.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -50,15 +50,31 @@ final class Addresses {
     }
 
     /**
+     * A non-blocking UDP socket of {@code family}, dual-stack for INET6.
+     *
+     * @param who the channel class, for the message
+     * @throws ChannelException if the socket cannot be made (as Netty's channels say it)
+     */
+    static Socket openUdp(Family family, String who) {
+        if (family == Family.UNIX) {
+            throw new IllegalArgumentException(who + ": UDP takes INET or INET6, not " + family);
+        }
+        return open(family, SocketType.DGRAM, who);
+    }
+
+    /**
      * A non-blocking stream socket of {@code family}: dual-stack for INET6.
      *
      * @param who the channel class, for the message
      * @throws ChannelException if the socket cannot be made (as Netty's channels say it)
      */
     static Socket open(Family family, String who) {
+        return open(family, SocketType.STREAM, who);
+    }
+
+    private static Socket open(Family family, SocketType type, String who) {
         try {
-            Socket s = family == Family.INET6 ? DualStack.open(family, SocketType.STREAM)
-                    : Socket.open(family, SocketType.STREAM);
+            Socket s = family == Family.INET6 ? DualStack.open(family, type) : Socket.open(family, type);
             s.setBlocking(false);
             return s;
         } catch (IOException e) {

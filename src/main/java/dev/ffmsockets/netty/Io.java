@@ -1,5 +1,8 @@
 package dev.ffmsockets.netty;
 
+import dev.ffmsockets.Family;
+import dev.ffmsockets.SockAddr;
+import dev.ffmsockets.impl.Addresses;
 import dev.ffmsockets.impl.Errors;
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.raw.msghdr;
@@ -10,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 import static dev.ffmsockets.posix.Posix.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -104,6 +108,79 @@ final class Io {
             left -= step;
         }
         return n;
+    }
+
+    /**
+     * Receives one datagram into {@code buf}'s writable bytes (a longer one is cut to them, as the JDK's channels cut
+     * it), its sender's address into the scratch {@code sockaddr}; moves the writer index.
+     *
+     * @return the bytes received (0 for an empty datagram), or -1 if none has come
+     */
+    static int recvFrom(Scratch s, int fd, ByteBuf buf) throws IOException {
+        int at = buf.writerIndex(), room = buf.writableBytes();
+        s.addrLen.set(JAVA_INT, 0, Scratch.ADDR_SIZE);
+        long n = Kernel.recvfromHeap(s.capture, fd, memory(buf, at, room), room, MSG_DONTWAIT, s.addr, s.addrLen);
+        if (n >= 0) {
+            buf.writerIndex(at + (int) Math.min(n, room));
+            return (int) n;
+        }
+        int errno = Kernel.errno(s.capture);
+        if (errno == EAGAIN || errno == EINTR) {
+            return -1;
+        }
+        throw Errors.of("recvfrom", "fd " + fd, errno, true);
+    }
+
+    /** {@return the sender of the datagram {@link #recvFrom} took last} */
+    static SockAddr sender(Scratch s, Family family) {
+        return Addresses.decode(s.addr, s.addrLen.get(JAVA_INT, 0), family);
+    }
+
+    /**
+     * Sends {@code buf}'s readable bytes as one datagram: to {@code target}, or to the connected peer for
+     * {@code null}; a buffer of several direct components with one {@code sendmsg(2)} of them all.
+     *
+     * @return {@code false} if the socket's buffer is full (nothing was sent)
+     */
+    static boolean sendTo(Scratch s, int fd, ByteBuf buf, SockAddr target) throws IOException {
+        int length = buf.readableBytes();
+        int addrLen = target == null ? 0 : Addresses.encode(target, s.addr);
+        MemorySegment name = target == null ? MemorySegment.NULL : s.addr;
+        long n;
+        String call;
+        if (buf.nioBufferCount() == 1) {
+            call = "sendto";
+            n = Kernel.sendtoHeap(s.capture, fd, memory(buf, buf.readerIndex(), length), length, SEND, name, addrLen);
+        } else {
+            call = "sendmsg";
+            ByteBuffer[] parts = buf.nioBuffers();
+            int c = parts.length;
+            if (c > Scratch.IOV_MAX) {
+                throw new IOException("sendmsg: a datagram of " + c + " buffers; at most " + Scratch.IOV_MAX);
+            }
+            for (int i = 0; i < c; i++) {
+                MemorySegment b = MemorySegment.ofBuffer(parts[i]); // direct: the channel copies others first
+                s.iov.set(JAVA_LONG, i * Scratch.IOV_SIZE + Scratch.IOV_BASE, b.address());
+                s.iov.set(JAVA_LONG, i * Scratch.IOV_SIZE + Scratch.IOV_LEN, b.byteSize());
+            }
+            msghdr.msg_iovlen(s.msg, c);
+            msghdr.msg_name(s.msg, name);
+            msghdr.msg_namelen(s.msg, addrLen);
+            try {
+                n = Kernel.sendmsg(s.capture, fd, s.msg, SEND);
+            } finally {
+                msghdr.msg_name(s.msg, MemorySegment.NULL);
+                msghdr.msg_namelen(s.msg, 0);
+            }
+        }
+        if (n >= 0) {
+            return true;
+        }
+        int errno = Kernel.errno(s.capture);
+        if (errno == EAGAIN || errno == EINTR) {
+            return false;
+        }
+        throw Errors.of(call, target == null ? "fd " + fd : "fd " + fd + " to " + target, errno, true);
     }
 
     private static long sent(Scratch s, int fd, String call, long n) throws IOException {

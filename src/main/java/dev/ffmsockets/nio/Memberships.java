@@ -1,21 +1,9 @@
 package dev.ffmsockets.nio;
 
-import dev.ffmsockets.Family;
 import dev.ffmsockets.Socket;
-import dev.ffmsockets.SocketCall;
-import dev.ffmsockets.posix.Posix;
-import dev.ffmsockets.raw.group_source_req;
-import dev.ffmsockets.raw.ip_mreq;
-import dev.ffmsockets.raw.ip_mreq_source;
-import dev.ffmsockets.raw.ipv6_mreq;
-import dev.ffmsockets.raw.sockaddr_in6;
+import dev.ffmsockets.impl.Multicast;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.channels.MembershipKey;
@@ -26,16 +14,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-import static dev.ffmsockets.posix.Posix.*;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 /**
  * The multicast memberships of a {@link FfmDatagramChannel}, as the JDK's channel keeps them: one key per group,
- * interface and source; joining again returns the key there is. An IPv4 group is joined with the IP options
- * ({@code IP_ADD_MEMBERSHIP}, with the interface's IPv4 address) on IPv4 and dual-stack sockets alike, as Linux
- * allows; an IPv6 group with {@code IPV6_ADD_MEMBERSHIP} and the interface's index; a source-specific membership, and
- * blocking a source, with {@code IP_ADD_SOURCE_MEMBERSHIP}/{@code IP_BLOCK_SOURCE} for IPv4 and the
- * protocol-independent {@code MCAST_*} options for IPv6. Guarded by the channel's state lock.
+ * interface and source; joining again returns the key there is. The requests are {@link Multicast}'s. Guarded by the
+ * channel's state lock.
  */
 final class Memberships {
 
@@ -49,20 +31,7 @@ final class Memberships {
     }
 
     MembershipKey join(InetAddress group, NetworkInterface interf, InetAddress source) throws IOException {
-        Objects.requireNonNull(group, "group");
-        Objects.requireNonNull(interf, "interf");
-        if (!group.isMulticastAddress()) {
-            throw new IllegalArgumentException("Group not a multicast address");
-        }
-        if (group instanceof Inet6Address && channel.family() != Family.INET6) {
-            throw new IllegalArgumentException("Only IPv6 sockets can join IPv6 multicast group");
-        }
-        if (channel.family() == Family.UNIX) {
-            throw new UnsupportedOperationException("multicast on an AF_UNIX socket");
-        }
-        if (source != null) {
-            checkSource(group, source);
-        }
+        Multicast.check(channel.family(), group, interf, source);
         synchronized (channel.stateLock()) {
             channel.ensureOpen();
             for (Key k : keys) {
@@ -71,11 +40,7 @@ final class Memberships {
                 }
             }
             Key k = new Key(group, interf, source);
-            if (group instanceof Inet4Address) {
-                request4(source == null ? IP_ADD_MEMBERSHIP : IP_ADD_SOURCE_MEMBERSHIP, k, source);
-            } else {
-                request6(source == null ? IPV6_ADD_MEMBERSHIP : MCAST_JOIN_SOURCE_GROUP, k, source);
-            }
+            Multicast.join(s, group, interf, source);
             keys.add(k);
             return k;
         }
@@ -93,18 +58,6 @@ final class Memberships {
         }
     }
 
-    private static void checkSource(InetAddress group, InetAddress source) {
-        if (source.isAnyLocalAddress()) {
-            throw new IllegalArgumentException("Source address is a wildcard address");
-        }
-        if (source.isMulticastAddress()) {
-            throw new IllegalArgumentException("Source address is multicast address");
-        }
-        if (source.getClass() != group.getClass()) {
-            throw new IllegalArgumentException("Source address is different type to group");
-        }
-    }
-
     /** The channel closes: its keys are no longer valid (the kernel drops the memberships with the socket). */
     void closing() {
         synchronized (channel.stateLock()) {
@@ -115,74 +68,12 @@ final class Memberships {
         }
     }
 
-    /** {@code setsockopt(IPPROTO_IP, option)} with an {@code ip_mreq}, or an {@code ip_mreq_source} with a source. */
-    private void request4(int option, Key k, InetAddress source) throws IOException {
-        Inet4Address at = k.interf.inetAddresses().filter(a -> a instanceof Inet4Address).map(a -> (Inet4Address) a)
-                .findFirst().orElseThrow(() -> new IOException("Network interface not configured for IPv4"));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment m;
-            if (source == null) {
-                m = arena.allocate(ip_mreq.layout());
-                put(ip_mreq.imr_multiaddr(m), k.group);
-                put(ip_mreq.imr_interface(m), at);
-            } else {
-                m = arena.allocate(ip_mreq_source.layout());
-                put(ip_mreq_source.imr_multiaddr(m), k.group);
-                put(ip_mreq_source.imr_interface(m), at);
-                put(ip_mreq_source.imr_sourceaddr(m), source);
-            }
-            setsockopt(IPPROTO_IP, option, m);
-        }
-    }
-
-    /** {@code setsockopt(IPPROTO_IPV6, option)} with an {@code ipv6_mreq}, or a {@code group_source_req} with a source. */
-    private void request6(int option, Key k, InetAddress source) throws IOException {
-        int index = k.interf.getIndex();
-        if (index < 0) {
-            throw new IOException("Network interface cannot be identified");
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment m;
-            if (source == null) {
-                m = arena.allocate(ipv6_mreq.layout());
-                put(ipv6_mreq.ipv6mr_multiaddr(m), k.group);
-                ipv6_mreq.ipv6mr_interface(m, index);
-            } else {
-                m = arena.allocate(group_source_req.layout());
-                group_source_req.gsr_interface(m, index);
-                sockaddr6(group_source_req.gsr_group(m), k.group);
-                sockaddr6(group_source_req.gsr_source(m), source);
-            }
-            setsockopt(IPPROTO_IPV6, option, m);
-        }
-    }
-
-    private void setsockopt(int level, int option, MemorySegment m) throws IOException {
-        s.call(SocketCall.Readiness.NONE, fd -> Posix.setsockopt(fd, level, option, m, (int) m.byteSize()));
-    }
-
-    private static void put(MemorySegment to, InetAddress a) {
-        byte[] b = a.getAddress();
-        MemorySegment.copy(b, 0, to, JAVA_BYTE, 0, b.length);
-    }
-
-    /** A {@code sockaddr_in6} of {@code a}, port 0, in the {@code sockaddr_storage} {@code to}. */
-    private static void sockaddr6(MemorySegment to, InetAddress a) {
-        MemorySegment in6 = to.asSlice(0, sockaddr_in6.layout().byteSize());
-        sockaddr_in6.sin6_family(in6, (short) AF_INET6);
-        put(in6.asSlice(sockaddr_in6.layout().byteOffset(MemoryLayout.PathElement.groupElement("sin6_addr")), 16), a);
-    }
-
     private void drop(Key k) throws IOException {
         synchronized (channel.stateLock()) {
             if (!k.valid) {
                 return;
             }
-            if (k.group instanceof Inet4Address) {
-                request4(k.source == null ? IP_DROP_MEMBERSHIP : IP_DROP_SOURCE_MEMBERSHIP, k, k.source);
-            } else {
-                request6(k.source == null ? IPV6_DROP_MEMBERSHIP : MCAST_LEAVE_SOURCE_GROUP, k, k.source);
-            }
+            Multicast.leave(s, k.group, k.interf, k.source);
             k.valid = false;
             keys.remove(k);
         }
@@ -193,11 +84,7 @@ final class Memberships {
             if (!k.valid) {
                 throw new IllegalStateException("key is no longer valid");
             }
-            if (k.group instanceof Inet4Address) {
-                request4(block ? IP_BLOCK_SOURCE : IP_UNBLOCK_SOURCE, k, source);
-            } else {
-                request6(block ? MCAST_BLOCK_SOURCE : MCAST_UNBLOCK_SOURCE, k, source);
-            }
+            Multicast.block(s, k.group, k.interf, source, block);
         }
     }
 
@@ -238,7 +125,7 @@ final class Memberships {
             if (this.source != null) {
                 throw new IllegalStateException("key is source-specific");
             }
-            checkSource(group, Objects.requireNonNull(source, "source"));
+            Multicast.checkSource(group, Objects.requireNonNull(source, "source"));
             if (blocked.contains(source)) {
                 return this;
             }

@@ -1,5 +1,6 @@
 package dev.ffmsockets.netty.suite;
 
+import dev.ffmsockets.netty.FfmDatagramChannel;
 import dev.ffmsockets.netty.FfmDomainSocketChannel;
 import dev.ffmsockets.netty.FfmIoHandler;
 import dev.ffmsockets.netty.FfmServerDomainSocketChannel;
@@ -10,6 +11,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
 import io.netty.testsuite.transport.TestsuitePermutation.BootstrapFactory;
 import io.netty.testsuite.transport.socket.SocketTestPermutation;
@@ -66,13 +68,20 @@ final class TransportPermutation extends SocketTestPermutation {
         }
     }
 
+    /**
+     * The transport's datagram channel and Netty's NIO one on the JDK, in every pairing, as Netty's epoll module pairs
+     * its own with NIO: each side of each test is tried against the reference too.
+     */
     @Override
     public List<BootstrapComboFactory<Bootstrap, Bootstrap>> datagram(SocketProtocolFamily family) {
-        throw new UnsupportedOperationException("the transport has no datagram channel yet");
+        List<BootstrapFactory<Bootstrap>> each = List.of(
+                () -> new Bootstrap().group(workers).channelFactory(() -> new FfmDatagramChannel(family)),
+                () -> new Bootstrap().group(NIO_GROUP).channelFactory(() -> new NioDatagramChannel(family)));
+        return combo(each, each);
     }
 
     @Override
     public List<BootstrapFactory<Bootstrap>> datagramSocket() {
-        throw new UnsupportedOperationException("the transport has no datagram channel yet");
+        return List.of(() -> new Bootstrap().group(workers).channel(FfmDatagramChannel.class));
     }
 }

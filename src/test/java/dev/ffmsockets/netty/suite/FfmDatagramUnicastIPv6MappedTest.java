@@ -1,0 +1,18 @@
+package dev.ffmsockets.netty.suite;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.testsuite.transport.TestsuitePermutation.BootstrapComboFactory;
+import io.netty.testsuite.transport.socket.DatagramUnicastIPv6MappedTest;
+
+import java.util.List;
+
+/**
+ * Netty's {@link DatagramUnicastIPv6MappedTest} on the transport of {@link dev.ffmsockets.netty}:
+ * its datagram channel with itself and with Netty's NIO one on the JDK, each way.
+ */
+class FfmDatagramUnicastIPv6MappedTest extends DatagramUnicastIPv6MappedTest {
+    @Override
+    protected List<BootstrapComboFactory<Bootstrap, Bootstrap>> newFactories() {
+        return TransportPermutation.INSTANCE.datagram(socketInternetProtocalFamily());
+    }
+}
