@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A control message of {@link Socket#sendMsg} and {@link Socket#recvMsg} (C's {@code cmsghdr} and its data), as a
+ * A control message of {@code Socket.sendMsg} and {@code Socket.recvMsg} (C's {@code cmsghdr} and its data), as a
  * typed value. What a send takes: {@link Rights}, {@link SocketRights}, {@link Credentials}, {@link PacketInfo}
  * (the source to send from), {@link SegmentSize} (UDP GSO), {@link Other}. What a receive gives:
  * {@link ReceivedRights}, {@link Credentials} (with {@code SO_PASSCRED}), {@link PacketInfo} (with
@@ -180,7 +180,7 @@ public sealed interface ControlMessage {
 
     /**
      * The room a control message with {@code dataBytes} of data takes in a receive's control space
-     * ({@code CMSG_SPACE}): add them up for {@link Socket#recvMsg}'s {@code controlSpace}.
+     * ({@code CMSG_SPACE}): add them up for {@code Socket.recvMsg}'s {@code controlSpace}.
      *
      * @param dataBytes the bytes of its data: 4 per descriptor, 12 for credentials, 16 for a timestamp, ...
      * @return the room in bytes

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Up to {@link #capacity()} datagrams in native memory, for {@link Socket#sendMany} ({@code sendmmsg(2)}) and
- * {@link Socket#recvMany} ({@code recvmmsg(2)}): many datagrams in one system call. The batch is reused from call
+ * Up to {@link #capacity()} datagrams in native memory, for {@code Socket.sendMany} ({@code sendmmsg(2)}) and
+ * {@code Socket.recvMany} ({@code recvmmsg(2)}): many datagrams in one system call. The batch is reused from call
  * to call; on the steady path nothing is allocated per call or per datagram (write into {@link #slot}, read
  * {@link #length} and {@link #sender}, which returns the same object while a slot's sender is the same).
  *

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A message received by {@link Socket#recvMsg}: how many bytes, from whom, with which flags, and its control
+ * A message received by {@code Socket.recvMsg}: how many bytes, from whom, with which flags, and its control
  * messages. It owns the descriptors it brought ({@link ControlMessage.ReceivedRights}): {@link #close()} closes those
  * not taken, so receive it in a try-with-resources.
  *

@@ -21,8 +21,8 @@ import static dev.ffmsockets.posix.Posix.O_TRUNC;
 import static dev.ffmsockets.posix.Posix.O_WRONLY;
 
 /**
- * An open file or pipe descriptor, owned: what {@link Socket#sendFile(OpenFile, long, long)} sends from and
- * {@link Socket#spliceTo(OpenFile, long, long)} writes into, opened once for many calls (a file server keeps its
+ * An open file or pipe descriptor, owned: what {@code Socket.sendFile(OpenFile, long, long)} sends from and
+ * {@code Socket.spliceTo(OpenFile, long, long)} writes into, opened once for many calls (a file server keeps its
  * files open, as C's does), passed to another process as {@code SCM_RIGHTS} ({@link ControlMessage#rights(int...)}
  * of its {@link #fd()}), or taken from one received ({@link ReceivedFd#toOpenFile()}).
  *

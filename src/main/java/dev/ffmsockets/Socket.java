@@ -48,7 +48,8 @@ import static dev.ffmsockets.posix.Posix.*;
  *         try (Socket peer = server.accept()) {
  *             peer.sendAll(ByteBuffer.wrap("Hello there.".getBytes(US_ASCII)));
  *         }
- *         int n = client.recv(buf);   // -1 at end of stream
+ *         byte[] buf = new byte[64];
+ *         int n = client.recv(buf);   // 12 here ("Hello there."); -1 at end of stream
  *     }
  * }
  * }

@@ -3,7 +3,7 @@ package dev.ffmsockets;
 import java.io.IOException;
 
 /**
- * A C call on a socket's descriptor that {@link Socket#call} makes under the socket's guarantees, the way a call
+ * A C call on a socket's descriptor that {@code Socket.call} makes under the socket's guarantees, the way a call
  * of the C-style API is written: it returns what C returns, -1 with {@link dev.ffmsockets.posix.Posix#errno()}
  * set on failure. The call must go through the C-style API ({@link dev.ffmsockets.posix.Posix}), which is what
  * sets that errno; a downcall of one's own is a {@link Capturing} call.

@@ -75,9 +75,9 @@ abstract class SocketCalls extends SocketIo {
      * @param off    where the datagram starts in it
      * @param len    its length
      * @param target where to
-     * @return as for {@link Socket#sendTo(byte[], SockAddr)}
+     * @return as for {@link Socket#sendTo(byte[], SockAddr) Socket.sendTo(byte[], SockAddr)}
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code src} (before any call)
-     * @throws IOException               as for {@link Socket#sendTo(byte[], SockAddr)}
+     * @throws IOException               as for {@link Socket#sendTo(byte[], SockAddr) Socket.sendTo(byte[], SockAddr)}
      */
     public int sendTo(byte[] src, int off, int len, SockAddr target) throws IOException {
         Objects.checkFromIndexSize(off, len, src.length);
@@ -91,8 +91,8 @@ abstract class SocketCalls extends SocketIo {
      *
      * @param src    the datagram
      * @param target where to
-     * @return as for {@link Socket#sendTo(byte[], SockAddr)}
-     * @throws IOException as for {@link Socket#sendTo(byte[], SockAddr)}
+     * @return as for {@link Socket#sendTo(byte[], SockAddr) Socket.sendTo(byte[], SockAddr)}
+     * @throws IOException as for {@link Socket#sendTo(byte[], SockAddr) Socket.sendTo(byte[], SockAddr)}
      */
     public int sendTo(ByteBuffer src, SockAddr target) throws IOException {
         checkFamily("sendto", target);
@@ -104,8 +104,8 @@ abstract class SocketCalls extends SocketIo {
      *
      * @param src    the datagram
      * @param target where to
-     * @return as for {@link Socket#sendTo(byte[], SockAddr)}
-     * @throws IOException as for {@link Socket#sendTo(byte[], SockAddr)}
+     * @return as for {@link Socket#sendTo(byte[], SockAddr) Socket.sendTo(byte[], SockAddr)}
+     * @throws IOException as for {@link Socket#sendTo(byte[], SockAddr) Socket.sendTo(byte[], SockAddr)}
      */
     public long sendTo(MemorySegment src, SockAddr target) throws IOException {
         checkFamily("sendto", target);
@@ -130,7 +130,7 @@ abstract class SocketCalls extends SocketIo {
      *
      * @param dst where the datagram goes
      * @return the length and the sender; {@code null} in non-blocking mode when nothing is there
-     * @throws IOException as for {@link Socket#recvFrom(ByteBuffer)}
+     * @throws IOException as for {@link Socket#recvFrom(ByteBuffer) Socket.recvFrom(ByteBuffer)}
      */
     public Socket.Received recvFrom(byte[] dst) throws IOException {
         return io.recvFrom(dst, 0, dst.length);
@@ -144,7 +144,7 @@ abstract class SocketCalls extends SocketIo {
      * @param len at most this many bytes
      * @return the length and the sender; {@code null} in non-blocking mode when nothing is there
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code dst}
-     * @throws IOException               as for {@link Socket#recvFrom(ByteBuffer)}
+     * @throws IOException               as for {@link Socket#recvFrom(ByteBuffer) Socket.recvFrom(ByteBuffer)}
      */
     public Socket.Received recvFrom(byte[] dst, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, dst.length);
@@ -157,7 +157,7 @@ abstract class SocketCalls extends SocketIo {
      * @param dst where the datagram goes
      * @return the length and the sender; {@code null} in non-blocking mode when nothing is there
      * @throws IllegalArgumentException if {@code dst} is read-only
-     * @throws IOException              as for {@link Socket#recvFrom(ByteBuffer)}
+     * @throws IOException              as for {@link Socket#recvFrom(ByteBuffer) Socket.recvFrom(ByteBuffer)}
      */
     public Socket.Received recvFrom(MemorySegment dst) throws IOException {
         requireWritable(dst);
@@ -192,14 +192,14 @@ abstract class SocketCalls extends SocketIo {
     }
 
     /**
-     * Sends a message from segments, as {@link Socket#sendMsg(ByteBuffer[], SockAddr, List, MsgFlag...)}.
+     * Sends a message from segments, as {@link Socket#sendMsg(ByteBuffer[], SockAddr, List, MsgFlag...) Socket.sendMsg(ByteBuffer[], SockAddr, List, MsgFlag...)}.
      *
      * @param srcs    the bytes, in order; at most 1024 segments
      * @param target  the destination, or {@code null} for the connected peer
      * @param control the control messages, possibly none
      * @param flags   flags of this call
      * @return how many bytes were sent; 0 when none could be without waiting
-     * @throws IOException as for {@link Socket#sendMsg(ByteBuffer[], SockAddr, List, MsgFlag...)}
+     * @throws IOException as for {@link Socket#sendMsg(ByteBuffer[], SockAddr, List, MsgFlag...) Socket.sendMsg(ByteBuffer[], SockAddr, List, MsgFlag...)}
      */
     public long sendMsg(MemorySegment[] srcs, SockAddr target, List<ControlMessage> control, MsgFlag... flags)
             throws IOException {
@@ -256,22 +256,22 @@ abstract class SocketCalls extends SocketIo {
      *         without waiting
      * @throws IllegalArgumentException if there are more than 1024 buffers or {@code controlSpace} is negative
      * @throws ReadOnlyBufferException  if a buffer is read-only
-     * @throws IOException              as for {@link Socket#recv(byte[])}
+     * @throws IOException              as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      */
     public Message recvMsg(ByteBuffer[] dsts, int controlSpace, MsgFlag... flags) throws IOException {
         return recvMsg((Object[]) dsts, controlSpace, flags);
     }
 
     /**
-     * Receives a message into segments, as {@link Socket#recvMsg(ByteBuffer[], int, MsgFlag...)}.
+     * Receives a message into segments, as {@link Socket#recvMsg(ByteBuffer[], int, MsgFlag...) Socket.recvMsg(ByteBuffer[], int, MsgFlag...)}.
      *
      * @param dsts         where the bytes go, in order; at most 1024 segments
      * @param controlSpace bytes of room for control data
      * @param flags        flags of this call
      * @return the message; {@code null} when nothing could be received without waiting
      * @throws IllegalArgumentException if a segment is read-only, or as for
-     *                                  {@link Socket#recvMsg(ByteBuffer[], int, MsgFlag...)}
-     * @throws IOException              as for {@link Socket#recv(byte[])}
+     *                                  {@link Socket#recvMsg(ByteBuffer[], int, MsgFlag...) Socket.recvMsg(ByteBuffer[], int, MsgFlag...)}
+     * @throws IOException              as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      */
     public Message recvMsg(MemorySegment[] dsts, int controlSpace, MsgFlag... flags) throws IOException {
         return recvMsg((Object[]) dsts, controlSpace, flags);
@@ -297,7 +297,7 @@ abstract class SocketCalls extends SocketIo {
      * @return how many were sent; 0 in non-blocking mode when none could be
      * @throws IndexOutOfBoundsException if {@code from} is outside the batch
      * @throws IllegalStateException     if the batch is closed
-     * @throws IOException               as for {@link Socket#sendTo(byte[], SockAddr)}, for the first datagram
+     * @throws IOException               as for {@link Socket#sendTo(byte[], SockAddr) Socket.sendTo(byte[], SockAddr)}, for the first datagram
      */
     public int sendMany(DatagramBatch batch, int from) throws IOException {
         return batch.batch.send(d, mode, from);
@@ -308,7 +308,7 @@ abstract class SocketCalls extends SocketIo {
      *
      * @param batch the datagrams
      * @return how many were sent
-     * @throws IOException as for {@link Socket#sendMany(DatagramBatch, int)}
+     * @throws IOException as for {@link Socket#sendMany(DatagramBatch, int) Socket.sendMany(DatagramBatch, int)}
      */
     public int sendMany(DatagramBatch batch) throws IOException {
         return sendMany(batch, 0);
@@ -325,18 +325,18 @@ abstract class SocketCalls extends SocketIo {
      * @param flags flags of this call ({@link MsgFlag#DONTWAIT}, {@link MsgFlag#TRUNC}, ...)
      * @return how many arrived; 0 when none could be received without waiting
      * @throws IllegalStateException if the batch is closed
-     * @throws IOException           as for {@link Socket#recvFrom(ByteBuffer)}
+     * @throws IOException           as for {@link Socket#recvFrom(ByteBuffer) Socket.recvFrom(ByteBuffer)}
      */
     public int recvMany(DatagramBatch batch, MsgFlag... flags) throws IOException {
         return batch.batch.receive(d, mode, MsgFlag.bits(flags));
     }
 
     /**
-     * Receives datagrams into a batch, as {@link Socket#recvMany(DatagramBatch, MsgFlag...)} with no flags.
+     * Receives datagrams into a batch, as {@link Socket#recvMany(DatagramBatch, MsgFlag...) Socket.recvMany(DatagramBatch, MsgFlag...)} with no flags.
      *
      * @param batch where they go
      * @return how many arrived; 0 in non-blocking mode when none were there
-     * @throws IOException as for {@link Socket#recvFrom(ByteBuffer)}
+     * @throws IOException as for {@link Socket#recvFrom(ByteBuffer) Socket.recvFrom(ByteBuffer)}
      */
     public int recvMany(DatagramBatch batch) throws IOException {
         return batch.batch.receive(d, mode, 0);
@@ -398,7 +398,7 @@ abstract class SocketCalls extends SocketIo {
     }
 
     /**
-     * Sends part of an open file inside the kernel, as {@link #sendFile(Path, long, long)} but with no
+     * Sends part of an open file inside the kernel, as {@link Socket#sendFile(Path, long, long) sendFile(Path, long, long)} but with no
      * {@code open(2)} per call: {@code sendfile(2)} from {@code position}; the file's own offset is left as it was.
      *
      * @param file     the open file, which a close during the call does not release until it returns
@@ -476,7 +476,7 @@ abstract class SocketCalls extends SocketIo {
      * the C-style API does: -1 with {@link Posix#errno()} set, which is set to 0 before the call so that an earlier
      * call's errno is never taken for this one's (a failure that sets none throws {@link IllegalStateException}). A
      * downcall of one's own, which the C-style API's errno knows nothing of, is made by
-     * {@link #call(SocketCall.Readiness, SocketCall.Capturing)}.
+     * {@link Socket#call(SocketCall.Readiness, SocketCall.Capturing) call(SocketCall.Readiness, SocketCall.Capturing)}.
      *
      * {@snippet :
      * // TCP_INFO, which the wrapper has no option for
@@ -507,7 +507,7 @@ abstract class SocketCalls extends SocketIo {
 
     /**
      * Makes a C call through a downcall of the caller's own under the wrapper's guarantees, as
-     * {@link #call(SocketCall.Readiness, SocketCall)}: the downcall, linked with
+     * {@link Socket#call(SocketCall.Readiness, SocketCall) call(SocketCall.Readiness, SocketCall)}: the downcall, linked with
      * {@code Linker.Option.captureCallState("errno")}, reports its own errno into the segment it is given, so that
      * no earlier call's errno is ever taken for its own.
      *

@@ -83,7 +83,7 @@ abstract class SocketIo {
      * @param len how many
      * @return how many were sent; 0 in non-blocking mode when none could be
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code src}
-     * @throws IOException               as for {@link Socket#send(byte[])}
+     * @throws IOException               as for {@link Socket#send(byte[]) Socket.send(byte[])}
      */
     public int send(byte[] src, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, src.length);
@@ -96,7 +96,7 @@ abstract class SocketIo {
      *
      * @param src the bytes
      * @return how many were sent; 0 in non-blocking mode when none could be
-     * @throws IOException as for {@link Socket#send(byte[])}
+     * @throws IOException as for {@link Socket#send(byte[]) Socket.send(byte[])}
      */
     public int send(ByteBuffer src) throws IOException {
         return io.send(src);
@@ -107,7 +107,7 @@ abstract class SocketIo {
      *
      * @param src the bytes
      * @return how many were sent; 0 in non-blocking mode when none could be
-     * @throws IOException as for {@link Socket#send(byte[])}
+     * @throws IOException as for {@link Socket#send(byte[]) Socket.send(byte[])}
      */
     public long send(MemorySegment src) throws IOException {
         return io.send(src, 0, src.byteSize());
@@ -121,7 +121,7 @@ abstract class SocketIo {
      * @param src   the bytes, between position and limit
      * @param flags the flags
      * @return how many were sent; 0 when none could be without waiting
-     * @throws IOException as for {@link Socket#send(byte[])}
+     * @throws IOException as for {@link Socket#send(byte[]) Socket.send(byte[])}
      */
     public int send(ByteBuffer src, MsgFlag... flags) throws IOException {
         return io.send(src, MsgFlag.bits(flags));
@@ -129,7 +129,7 @@ abstract class SocketIo {
 
     /**
      * Sends {@code len} bytes of {@code src} from {@code off} with flags of this call, as
-     * {@link Socket#send(ByteBuffer, MsgFlag...)}.
+     * {@link Socket#send(ByteBuffer, MsgFlag...) Socket.send(ByteBuffer, MsgFlag...)}.
      *
      * @param src   the bytes
      * @param off   where they start
@@ -137,7 +137,7 @@ abstract class SocketIo {
      * @param flags the flags
      * @return how many were sent; 0 when none could be without waiting
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code src}
-     * @throws IOException               as for {@link Socket#send(byte[])}
+     * @throws IOException               as for {@link Socket#send(byte[]) Socket.send(byte[])}
      */
     public int send(byte[] src, int off, int len, MsgFlag... flags) throws IOException {
         Objects.checkFromIndexSize(off, len, src.length);
@@ -150,7 +150,7 @@ abstract class SocketIo {
      *
      * @param src the bytes
      * @throws IllegalBlockingModeException if the socket is in non-blocking mode
-     * @throws IOException                  as for {@link Socket#send(byte[])}; some bytes may have been sent
+     * @throws IOException                  as for {@link Socket#send(byte[]) Socket.send(byte[])}; some bytes may have been sent
      */
     public void sendAll(byte[] src) throws IOException {
         sendAll(src, 0, src.length);
@@ -164,7 +164,7 @@ abstract class SocketIo {
      * @param len how many
      * @throws IndexOutOfBoundsException    if {@code off} and {@code len} are outside {@code src}
      * @throws IllegalBlockingModeException if the socket is in non-blocking mode
-     * @throws IOException                  as for {@link Socket#sendAll(byte[])}
+     * @throws IOException                  as for {@link Socket#sendAll(byte[]) Socket.sendAll(byte[])}
      */
     public void sendAll(byte[] src, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, src.length);
@@ -177,7 +177,7 @@ abstract class SocketIo {
      *
      * @param src the bytes
      * @throws IllegalBlockingModeException if the socket is in non-blocking mode
-     * @throws IOException                  as for {@link Socket#sendAll(byte[])}; the position shows what was sent
+     * @throws IOException                  as for {@link Socket#sendAll(byte[]) Socket.sendAll(byte[])}; the position shows what was sent
      */
     public void sendAll(ByteBuffer src) throws IOException {
         io.sendAll(src);
@@ -188,7 +188,7 @@ abstract class SocketIo {
      *
      * @param src the bytes
      * @throws IllegalBlockingModeException if the socket is in non-blocking mode
-     * @throws IOException                  as for {@link Socket#sendAll(byte[])}
+     * @throws IOException                  as for {@link Socket#sendAll(byte[]) Socket.sendAll(byte[])}
      */
     public void sendAll(MemorySegment src) throws IOException {
         io.sendAll(src, 0, src.byteSize());
@@ -216,9 +216,9 @@ abstract class SocketIo {
      * @param dst where they go
      * @param off where in {@code dst}
      * @param len at most this many
-     * @return as for {@link Socket#recv(byte[])}
+     * @return as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code dst}
-     * @throws IOException               as for {@link Socket#recv(byte[])}
+     * @throws IOException               as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      */
     public int recv(byte[] dst, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, dst.length);
@@ -230,9 +230,9 @@ abstract class SocketIo {
      * The position advances past what arrived.
      *
      * @param dst where they go
-     * @return as for {@link Socket#recv(byte[])}
+     * @return as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      * @throws ReadOnlyBufferException if {@code dst} is read-only
-     * @throws IOException             as for {@link Socket#recv(byte[])}
+     * @throws IOException             as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      */
     public int recv(ByteBuffer dst) throws IOException {
         return io.recv(dst);
@@ -242,9 +242,9 @@ abstract class SocketIo {
      * Receives bytes into a segment, native or heap: {@code recv(2)}.
      *
      * @param dst where they go
-     * @return as for {@link Socket#recv(byte[])}
+     * @return as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      * @throws IllegalArgumentException if {@code dst} is read-only
-     * @throws IOException              as for {@link Socket#recv(byte[])}
+     * @throws IOException              as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      */
     public long recv(MemorySegment dst) throws IOException {
         requireWritable(dst);
@@ -261,9 +261,9 @@ abstract class SocketIo {
      *
      * @param dst   where the bytes go, between position and limit
      * @param flags the flags
-     * @return as for {@link Socket#recv(byte[])}; with {@link MsgFlag#TRUNC}, a datagram's real length
+     * @return as for {@link Socket#recv(byte[]) Socket.recv(byte[])}; with {@link MsgFlag#TRUNC}, a datagram's real length
      * @throws ReadOnlyBufferException if {@code dst} is read-only
-     * @throws IOException             as for {@link Socket#recv(byte[])}
+     * @throws IOException             as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      */
     public int recv(ByteBuffer dst, MsgFlag... flags) throws IOException {
         return io.recv(dst, MsgFlag.bits(flags));
@@ -271,15 +271,15 @@ abstract class SocketIo {
 
     /**
      * Receives at most {@code len} bytes into {@code dst} from {@code off} with flags of this call, as
-     * {@link Socket#recv(ByteBuffer, MsgFlag...)}.
+     * {@link Socket#recv(ByteBuffer, MsgFlag...) Socket.recv(ByteBuffer, MsgFlag...)}.
      *
      * @param dst   where they go
      * @param off   where in {@code dst}
      * @param len   at most this many
      * @param flags the flags
-     * @return as for {@link Socket#recv(ByteBuffer, MsgFlag...)}
+     * @return as for {@link Socket#recv(ByteBuffer, MsgFlag...) Socket.recv(ByteBuffer, MsgFlag...)}
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} are outside {@code dst}
-     * @throws IOException               as for {@link Socket#recv(byte[])}
+     * @throws IOException               as for {@link Socket#recv(byte[]) Socket.recv(byte[])}
      */
     public int recv(byte[] dst, int off, int len, MsgFlag... flags) throws IOException {
         Objects.checkFromIndexSize(off, len, dst.length);

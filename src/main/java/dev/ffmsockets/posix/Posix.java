@@ -893,7 +893,7 @@ public final class Posix implements Constants {
      * {@link #FIONBIO}: sets ({@code *argp != 0}) or clears {@code O_NONBLOCK}. Other requests are refused: the
      * size of their argument is not known here, so it could not be checked. A downcall of one's own, linked with
      * {@code Linker.Option.captureCallState("errno")}, makes them through
-     * {@link dev.ffmsockets.Socket#call(dev.ffmsockets.SocketCall.Readiness, dev.ffmsockets.SocketCall.Capturing)}.
+     * {@code Socket.call(SocketCall.Readiness, SocketCall.Capturing)}.
      *
      * @param fd      the descriptor
      * @param request {@link #FIONREAD}, {@link #SIOCINQ}, {@link #TIOCOUTQ}, {@link #SIOCOUTQ} or {@link #FIONBIO}
