@@ -37,9 +37,7 @@ public record InetSockAddr(InetAddress address, int port, int flowInfo, int scop
         if (address == null) {
             throw new NullPointerException("address");
         }
-        if (port < 0 || port > 0xFFFF) {
-            throw new IllegalArgumentException("port " + port + " is outside 0 to 65535");
-        }
+        dev.ffmsockets.impl.Ports.check(port);
         if (flowInfo < 0 || flowInfo > 0x0FFFFFFF) {
             throw new IllegalArgumentException("flow information " + flowInfo + " is outside 0 to 0x0FFFFFFF");
         }

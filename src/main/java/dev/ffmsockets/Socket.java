@@ -249,10 +249,21 @@ public final class Socket extends SocketCalls implements AutoCloseable {
     /**
      * What {@code recvFrom} received.
      *
-     * @param length the number of bytes received (for a datagram larger than the buffer, the part that fit)
-     * @param sender the sender's address, or {@code null} when the kernel gave none (a connected stream socket)
+     * @param length    the number of bytes received (for a datagram larger than the buffer, the part that fit)
+     * @param sender    the sender's address, or {@code null} when the kernel gave none (a connected stream socket)
+     * @param truncated whether the datagram was longer than the buffer, and its end is lost (the kernel keeps no
+     *                  part of a datagram once one was read); always {@code false} on a stream socket
      */
-    public record Received(int length, SockAddr sender) {
+    public record Received(int length, SockAddr sender, boolean truncated) {
+        /**
+         * What was received, not truncated.
+         *
+         * @param length the number of bytes received
+         * @param sender the sender's address, or {@code null}
+         */
+        public Received(int length, SockAddr sender) {
+            this(length, sender, false);
+        }
     }
 
     // ---- the descriptor -------------------------------------------------------------------------------------

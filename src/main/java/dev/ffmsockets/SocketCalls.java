@@ -113,7 +113,8 @@ abstract class SocketCalls extends SocketIo {
     }
 
     /**
-     * Receives a datagram and its sender: {@code recvfrom(2)}. A datagram larger than the space is truncated.
+     * Receives a datagram and its sender: {@code recvfrom(2)}. A datagram larger than the space is cut to it, and
+     * {@link Socket.Received#truncated()} says so.
      *
      * @param dst where the datagram goes, between position and limit; the position advances past it
      * @return the length and the sender (whose address is {@code null} when the kernel gives none, as on a

@@ -35,6 +35,23 @@ class AddressTest {
     }
 
     @Test
+    void everyPortOutOfRangeIsRefusedInOneFormatBeforeAnyCall() {
+        // the same words wherever the library takes a port: an address made, a name resolved, a connection opened
+        for (int port : new int[] {-1, 65536, Integer.MAX_VALUE}) {
+            String words = "port " + port + " is outside 0 to 65535";
+            for (org.junit.jupiter.api.function.Executable e : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> InetSockAddr.loopback(port),
+                    () -> InetSockAddr.any6(port),
+                    () -> InetSockAddr.of("127.0.0.1", port),
+                    () -> InetSockAddr.resolve("localhost", port),
+                    () -> Socket.openConnected("localhost", port, java.time.Duration.ofSeconds(1)))) {
+                IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
+                assertEquals(words, x.getMessage());
+            }
+        }
+    }
+
+    @Test
     void inetAddressesPrintAndConvert() {
         assertEquals("127.0.0.1:80", InetSockAddr.loopback(80).toString());
         assertEquals("[::1]:443", InetSockAddr.loopback6(443).toString());

@@ -114,6 +114,66 @@ class DatagramSocketTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"udp4", "udp6", "unix-path", "unix-abstract"})
+    void aDatagramCutToTheBufferSaysSoInEveryBufferKind(String kind) throws Exception {
+        SockAddr serverAt = address(kind);
+        try (Socket server = Socket.open(serverAt.family(), SocketType.DGRAM);
+             Socket client = Socket.open(serverAt.family(), SocketType.DGRAM);
+             Arena arena = Arena.ofConfined()) {
+            server.bind(serverAt);
+            SockAddr to = server.localAddress();
+            byte[] hundred = new byte[100];
+            for (int i = 0; i < hundred.length; i++) {
+                hundred[i] = (byte) i;
+            }
+            java.util.List<java.util.function.Supplier<Socket.Received>> kinds = java.util.List.of(
+                    () -> call(() -> server.recvFrom(new byte[10])),
+                    () -> call(() -> server.recvFrom(new byte[40], 5, 10)),
+                    () -> call(() -> server.recvFrom(ByteBuffer.allocate(10))),
+                    () -> call(() -> server.recvFrom(ByteBuffer.allocateDirect(10))),
+                    () -> call(() -> server.recvFrom(arena.allocate(10))));
+            for (var receive : kinds) {
+                client.sendTo(hundred, to);
+                Socket.Received cut = receive.get();
+                assertEquals(10, cut.length(), "the part that fit");
+                assertTrue(cut.truncated(), "a datagram of 100 bytes in 10 is truncated");
+                client.sendTo(hundred, 0, 10, to);
+                Socket.Received whole = receive.get();
+                assertEquals(10, whole.length());
+                assertEquals(false, whole.truncated(), "a datagram that fits exactly is whole");
+                client.sendTo(new byte[0], to);
+                Socket.Received empty = receive.get();
+                assertEquals(0, empty.length());
+                assertEquals(false, empty.truncated());
+            }
+        }
+    }
+
+    @Test
+    void aStreamIsNeverTruncatedAndKeepsWhatTheBufferDidNotTake() throws Exception {
+        try (Socket.Pair p = Socket.pair()) {
+            p.first().sendAll("0123456789abcdef".getBytes(US_ASCII));
+            byte[] in = new byte[10];
+            Socket.Received r = p.second().recvFrom(in);
+            assertEquals(10, r.length());
+            assertEquals(false, r.truncated());
+            assertEquals(6, p.second().recvFrom(in).length(), "the rest is still there");
+        }
+    }
+
+    private interface Call {
+        Socket.Received get() throws java.io.IOException;
+    }
+
+    private static Socket.Received call(Call c) {
+        try {
+            return c.get();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The per-thread caches of the last address sent to and received from never answer with a stale one. */
     @Test
     void alternatingPeersAreEachSeenAndReachedCorrectly() throws Exception {

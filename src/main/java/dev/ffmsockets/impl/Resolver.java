@@ -41,9 +41,7 @@ public final class Resolver {
             throw new IllegalArgumentException("resolve: host \"" + host.replace("\0", "\\0") + "\" is "
                     + (host.isEmpty() ? "empty" : "not a C string (it holds a NUL)"));
         }
-        if (port < 0 || port > 0xFFFF) {
-            throw new IllegalArgumentException("resolve: port " + port + " is outside 0..65535");
-        }
+        Ports.check(port);
         Frame f = Frame.acquire();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment hints = addrinfo.allocate(arena);

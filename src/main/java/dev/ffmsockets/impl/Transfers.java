@@ -15,6 +15,7 @@ import static dev.ffmsockets.posix.Posix.MSG_DONTWAIT;
 import static dev.ffmsockets.posix.Posix.MSG_ERRQUEUE;
 import static dev.ffmsockets.posix.Posix.MSG_NOSIGNAL;
 import static dev.ffmsockets.posix.Posix.MSG_PEEK;
+import static dev.ffmsockets.posix.Posix.MSG_TRUNC;
 import static dev.ffmsockets.posix.Posix.MSG_WAITALL;
 
 /**
@@ -288,12 +289,16 @@ public final class Transfers {
     public Socket.Received recvFromWithin(Object buf, long off, long len, long timeoutNanos) throws IOException {
         d.begin("recvfrom");
         try {
-            Frame f = Io.transfer(d, b, Io.Op.RECVFROM, buf, off, len, 0, null, within(timeoutNanos));
+            // on a datagram socket, MSG_TRUNC makes recvfrom return the datagram's whole length, so that a datagram
+            // cut to the buffer is told (on a stream it would mean "discard": never there)
+            boolean datagram = d.type == SocketType.DGRAM;
+            Frame f = Io.transfer(d, b, Io.Op.RECVFROM, buf, off, len, datagram ? MSG_TRUNC : 0, null,
+                    within(timeoutNanos));
             if (f == null) {
                 return null;
             }
             try {
-                return new Socket.Received((int) f.result, f.decode(d.family));
+                return new Socket.Received((int) Math.min(f.result, len), f.decode(d.family), f.result > len);
             } finally {
                 f.release();
             }

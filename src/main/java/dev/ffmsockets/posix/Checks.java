@@ -41,9 +41,24 @@ final class Checks {
         long n = Integer.toUnsignedLong(len);
         if (n > seg.byteSize()) {
             throw new IndexOutOfBoundsException(fn + ": " + lenName + " " + n + " is larger than " + segName
-                    + " of " + seg.byteSize() + " bytes");
+                    + " of " + seg.byteSize() + " bytes" + sizeless(segName, seg));
         }
         return n;
+    }
+
+    /**
+     * What to do about a pointer of 0 bytes to native memory: one read from a struct (C gives its size elsewhere), or
+     * an empty string otherwise.
+     */
+    static String sizeless(String segName, MemorySegment seg) {
+        // a pointer read from memory is a segment of 0 bytes in the global scope; one an arena made has the arena's
+        if (seg.byteSize() != 0 || !seg.isNative() || seg.address() == 0
+                || !seg.scope().equals(java.lang.foreign.Arena.global().scope())) {
+            return "";
+        }
+        return "; " + segName + " is a pointer read from a struct, which Java gives 0 bytes (it cannot know its size):"
+                + " for an addrinfo use Posix.ai_addr(ai), which sizes it by ai_addrlen; otherwise give it its size"
+                + " with " + segName + ".reinterpret(size) (restricted: the calling module needs native access)";
     }
 
     /**

@@ -76,7 +76,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * <em>restricted</em> as the JDK's own such methods are: they throw {@link IllegalCallerException} unless the
  * calling module has native access ({@code --enable-native-access=M}). They are {@link #sendmsg},
  * {@link #recvmsg}, {@link #sendmmsg}, {@link #recvmmsg}, {@link #CMSG_FIRSTHDR}, {@link #CMSG_NXTHDR},
- * {@link #freeaddrinfo}, and
+ * {@link #freeaddrinfo}, {@link #ai_addr}, and
  * {@link #setsockopt}/{@link #getsockopt} of the few options whose value holds an address. In
  * {@link dev.ffmsockets.raw} nothing public calls C or reinterprets memory: a pointer read from a struct is a
  * zero-length segment, and code with native access links its own downcall from a function's
@@ -783,7 +783,8 @@ public final class Posix implements Constants {
      * {@code getaddrinfo(3)}: {@code int getaddrinfo(const char *node, const char *service,
      * const struct addrinfo *hints, struct addrinfo **res)}. Read the list through {@code addrinfo}'s accessors
      * after {@code res.get(ADDRESS, 0).reinterpret(addrinfo.sizeof())}; the {@code ai_next} and {@code ai_addr}
-     * pointers in it are raw, as in C. Free it with {@link #freeaddrinfo}.
+     * pointers in it are raw, as in C: {@link #ai_addr(MemorySegment)} gives an entry's address with its size.
+     * Free it with {@link #freeaddrinfo}.
      *
      * @param node    a NUL-terminated host name or address, or {@code NULL}
      * @param service a NUL-terminated service name or port, or {@code NULL}
@@ -808,6 +809,23 @@ public final class Posix implements Constants {
         }
         CallState.back(r, res, rc == 0 ? ADDRESS.byteSize() : 0);
         return rc;
+    }
+
+    /**
+     * {@code ai->ai_addr}, sized: the address of an {@code addrinfo} of {@link #getaddrinfo}'s list as a segment of
+     * {@code ai->ai_addrlen} bytes, ready for {@code bind(fd, ai_addr(ai), addrinfo.ai_addrlen(ai))} or
+     * {@code connect}. (The raw accessor {@code addrinfo.ai_addr(ai)} gives a pointer of 0 bytes, which every call
+     * refuses: Java cannot know how much memory a pointer read from a struct points to.) <b>Restricted</b>: that
+     * {@code ai_addr} points to {@code ai_addrlen} bytes cannot be checked, so the calling module needs native access.
+     *
+     * @param ai an {@code addrinfo}
+     * @return its address, or {@link MemorySegment#NULL} if it has none
+     * @throws IllegalCallerException if the calling module has no native access
+     */
+    public static MemorySegment ai_addr(MemorySegment ai) {
+        NativeAccess.require("ai_addr", NativeAccess.WALKER.getCallerClass());
+        MemorySegment a = addrinfo.ai_addr(ai);
+        return Checks.isNull(a) ? MemorySegment.NULL : a.reinterpret(Integer.toUnsignedLong(addrinfo.ai_addrlen(ai)));
     }
 
     /**

@@ -339,4 +339,35 @@ class DescriptorCallsTest {
         assertEquals(EAI_FAMILY, getaddrinfo(arena.allocateFrom("localhost"), MemorySegment.NULL, hints, res));
         assertEquals("ai_family not supported", gai_strerror(EAI_FAMILY));
     }
+
+    @Test
+    void anAddrinfosAddressBindsThroughAiAddrAndTheRawPointerIsRefusedWithWhatToDo() {
+        MemorySegment hints = addrinfo.allocate(arena);
+        addrinfo.ai_family(hints, AF_INET);
+        addrinfo.ai_socktype(hints, SOCK_STREAM);
+        addrinfo.ai_flags(hints, AI_NUMERICHOST);
+        MemorySegment res = arena.allocate(ADDRESS);
+        int rc = getaddrinfo(arena.allocateFrom("127.0.0.1"), arena.allocateFrom("0"), hints, res);
+        assertEquals(0, rc, () -> gai_strerror(rc));
+        MemorySegment ai = res.get(ADDRESS, 0).reinterpret(addrinfo.sizeof());
+        int fd = socket(addrinfo.ai_family(ai), addrinfo.ai_socktype(ai), addrinfo.ai_protocol(ai));
+        try {
+            // the raw pointer has no size: refused before the call, with the way out in the message
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> bind(fd, addrinfo.ai_addr(ai), addrinfo.ai_addrlen(ai)));
+            assertTrue(e.getMessage().startsWith("bind: addrlen 16 is larger than addr of 0 bytes; addr is a pointer"
+                    + " read from a struct") && e.getMessage().contains("Posix.ai_addr(ai)")
+                    && e.getMessage().contains("reinterpret"), e.getMessage());
+            MemorySegment sa = ai_addr(ai);
+            assertEquals(sockaddr_in.sizeof(), sa.byteSize());
+            assertEquals(0, bind(fd, sa, addrinfo.ai_addrlen(ai)), () -> strerror(errno()));
+            // a segment of 0 bytes of Java's own making is no pointer from a struct: no such advice
+            var plain = org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> bind(fd, arena.allocate(0), 16));
+            assertEquals("bind: addrlen 16 is larger than addr of 0 bytes", plain.getMessage());
+        } finally {
+            close(fd);
+            freeaddrinfo(res.get(ADDRESS, 0));
+        }
+    }
 }

@@ -84,6 +84,7 @@ class NativeAccessTest {
                         report("sendmmsg", () -> sendmmsg(a, arena.allocate(64), 1, 0));
                         report("recvmmsg", () -> recvmmsg(b, arena.allocate(64), 1, MSG_DONTWAIT, MemorySegment.NULL));
                         report("freeaddrinfo", () -> { freeaddrinfo(MemorySegment.NULL); return null; });
+                        report("ai_addr", () -> ai_addr(arena.allocate(64)));
                         report("setsockopt SO_ATTACH_FILTER",
                                 () -> setsockopt(a, SOL_SOCKET, SO_ATTACH_FILTER, arena.allocate(16), 16));
                         report("setsockopt SO_RCVBUF", () -> setsockopt(a, SOL_SOCKET, SO_RCVBUF, arena.allocateFrom(C_INT, 4096), 4));
@@ -153,6 +154,7 @@ class NativeAccessTest {
                 sendmmsg: IllegalCallerException
                 recvmmsg: IllegalCallerException
                 freeaddrinfo: IllegalCallerException
+                ai_addr: IllegalCallerException
                 setsockopt SO_ATTACH_FILTER: IllegalCallerException
                 setsockopt SO_RCVBUF: ran
                 pointer read from a struct: 0 bytes
@@ -165,7 +167,7 @@ class NativeAccessTest {
     void aModuleWithNativeAccessMayCallTheRestrictedFunctions() throws Exception {
         String out = runOutside("dev.ffmsockets,outside");
         for (String f : List.of("recvmsg", "sendmsg", "CMSG_FIRSTHDR", "CMSG_NXTHDR", "sendmmsg", "recvmmsg", "freeaddrinfo",
-                "setsockopt SO_ATTACH_FILTER")) {
+                "ai_addr", "setsockopt SO_ATTACH_FILTER")) {
             assertTrue(out.contains(f + ": ran\n"), out);
         }
     }
