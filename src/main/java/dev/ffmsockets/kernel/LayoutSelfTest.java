@@ -25,6 +25,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  */
 public final class LayoutSelfTest {
 
+    /** An IPv4 address as {@code sin_addr} holds it: big-endian whatever the CPU's order (s390x's is big too). */
+    private static final java.lang.foreign.ValueLayout.OfInt NETWORK_INT =
+            JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+
     private LayoutSelfTest() {
     }
 
@@ -132,13 +136,13 @@ public final class LayoutSelfTest {
                 // sockaddr_in: bound to 127.0.0.1, read back by getsockname
                 buf.fill((byte) 0);
                 buf.set(JAVA_SHORT_UNALIGNED, e.sinFamily(), (short) AF_INET);
-                buf.set(JAVA_INT_UNALIGNED, e.sinAddr(), Integer.reverseBytes(0x7f000001));
+                buf.set(NETWORK_INT, e.sinAddr(), 0x7f000001); // network byte order on every CPU: 127.0.0.1
                 if (Kernel.bind(cap, tcp, buf, (int) e.sin()) < 0) {
                     wrong.add("bind of a sockaddr_in of " + e.sin() + " bytes failed (errno " + Kernel.errno(cap) + ")");
                 } else {
                     name(wrong, "sockaddr_in", cap, tcp, buf, len, e.sin());
                     field(wrong, "sockaddr_in.sin_family", buf.get(JAVA_SHORT_UNALIGNED, e.sinFamily()), AF_INET);
-                    field(wrong, "sockaddr_in.sin_addr", buf.get(JAVA_INT_UNALIGNED, e.sinAddr()), Integer.reverseBytes(0x7f000001));
+                    field(wrong, "sockaddr_in.sin_addr", buf.get(NETWORK_INT, e.sinAddr()), 0x7f000001);
                 }
                 // sockaddr_in6: bound to ::1 (where the kernel has IPv6)
                 if (tcp6 >= 0) {
