@@ -89,3 +89,22 @@ build_c() {
 mvn_batch() {
   (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -ntp "$@")
 }
+
+# mvn_progress ARGS...: mvn_batch ARGS with one line per step instead of Maven's output (each plugin as it starts,
+# and how many artifacts it has downloaded so far), the whole output kept in target/mvn.log and shown if it fails.
+mvn_progress() {
+  mkdir -p "$ROOT/target"
+  local log=$ROOT/target/mvn.log start=$SECONDS status
+  set +e
+  (cd "$ROOT" && MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B "$@") 2>&1 | tee "$log" \
+    | awk -v start="$start" '
+        /^\[INFO\] --- / { step = $3; sub(/:[^:]*:/, " ", step); printf "    %s (%d artifacts downloaded so far)\n", step, got; fflush() }
+        /^Downloaded from / { got++ }'
+  status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" != 0 ]; then
+    tail -40 "$log" >&2
+    die "mvn $* failed after $((SECONDS - start)) s; the whole output is in $log."
+  fi
+  say "Built in $((SECONDS - start)) s"
+}

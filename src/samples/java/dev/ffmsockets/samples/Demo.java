@@ -20,7 +20,7 @@ public final class Demo {
     private static final boolean COLOR = System.console() != null && System.getenv("NO_COLOR") == null;
     private static final String BOLD = COLOR ? "\033[1m" : "", DIM = COLOR ? "\033[2m" : "", GREEN = COLOR ? "\033[32m" : "",
             RED = COLOR ? "\033[31m" : "", RESET = COLOR ? "\033[0m" : "";
-    private static final String OK = GREEN + "✓" + RESET, FAIL = RED + "✗" + RESET;
+    private static final String OK = GREEN + "✓" + RESET, FAIL = RED + "✗" + RESET, WARN = RED + "!";
 
     private Demo() {
     }
@@ -130,39 +130,67 @@ public final class Demo {
         heading(String.format(Locale.ROOT, "3. Ping-pong: 1-byte round trips over TCP loopback, %.0f s each", seconds));
         boolean pin = Samples.run(List.of("sh", "-c", "command -v taskset"), 10).status() == 0;
         System.out.println(DIM + "  Client and echo server are two threads of one process"
-                + (pin ? ", both pinned to CPU 0 (taskset), which gives the steadiest figures" : "") + "; 1 s warm-up first." + RESET);
-        String[][] impls = {{"C", null}, {"Java, C-style API", "c-style-native"}, {"Java, safe wrapper", "safe-array"},
+                + (pin ? ", both pinned to CPU 0 (taskset), which gives the steadiest figures" : "") + "; 1 s warm-up first."
+                + "\n  Each Java run is paired with a C run just before it, and compared with that one: a machine"
+                + " whose load\n  changes moves both." + RESET);
+        String busy = busy();
+        if (busy != null) {
+            System.out.println(WARN + " " + busy + RESET);
+        }
+        String[][] impls = {{"Java, C-style API", "c-style-native"}, {"Java, safe wrapper", "safe-array"},
                 {"java.net.Socket", "java.net"}};
-        double cRate = 0;
         System.out.println();
-        System.out.printf("    %-22s %14s %12s %10s%n", "", "round trips/s", "RTT (µs)", "vs C");
+        System.out.printf("    %-22s %14s %12s %12s%n", "", "round trips/s", "RTT (µs)", "vs its C run");
         String secs = String.format(Locale.ROOT, "%.1f", seconds);
         for (String[] impl : impls) {
-            List<String> cmd = new ArrayList<>();
-            if (pin) {
-                cmd.addAll(List.of("taskset", "-c", "0"));
-            }
-            if (impl[1] == null) {
-                cmd.addAll(List.of(Samples.nativeBuild().resolve("bench").toString(), "pingpong", "tcp", "1", secs, "1"));
-            } else {
-                cmd.addAll(Samples.jvm());
-                cmd.addAll(List.of("dev.ffmsockets.bench.RoundTrips", impl[1], "tcp", "1", secs, "1"));
-            }
-            System.out.printf("    %-22s ", impl[0]);
-            System.out.flush();
-            Run r = Samples.run(cmd, (int) seconds + 60);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"rate\":([0-9.]+)").matcher(r.output());
-            if (r.status() != 0 || !m.find()) {
-                failures++;
-                System.out.println(FAIL + " " + r.output().strip());
-                continue;
-            }
-            double rate = Double.parseDouble(m.group(1));
-            if (impl[1] == null) {
-                cRate = rate;
-            }
-            System.out.printf(Locale.ROOT, "%14.0f %12.1f %9.2f×%n", rate, 1e6 / rate, rate / cRate);
+            double c = rate("C", List.of(Samples.nativeBuild().resolve("bench").toString(), "pingpong", "tcp", "1", secs,
+                    "1"), pin, seconds, null);
+            List<String> java = new ArrayList<>(Samples.jvm());
+            java.addAll(List.of("dev.ffmsockets.bench.RoundTrips", impl[1], "tcp", "1", secs, "1"));
+            rate(impl[0], java, pin, seconds, c);
         }
-        System.out.println(DIM + "  One short run, for a feel of it; scripts/bench measures properly (JMH, repeated, with spread)." + RESET);
+        System.out.println(DIM + "  Short runs, for a feel of it; scripts/bench measures properly (JMH, repeated, with spread)." + RESET);
+    }
+
+    /** Runs one ping-pong and prints its row; the rate, or NaN if it failed. */
+    private static double rate(String name, List<String> command, boolean pin, double seconds, Double c)
+            throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (pin) {
+            cmd.addAll(List.of("taskset", "-c", "0"));
+        }
+        cmd.addAll(command);
+        System.out.printf("    %-22s ", name);
+        System.out.flush();
+        Run r = Samples.run(cmd, (int) seconds + 60);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"rate\":([0-9.]+)").matcher(r.output());
+        if (r.status() != 0 || !m.find()) {
+            failures++;
+            System.out.println(FAIL + " " + r.output().strip());
+            return Double.NaN;
+        }
+        double rate = Double.parseDouble(m.group(1));
+        System.out.printf(Locale.ROOT, "%14.0f %12.1f %12s%n", rate, 1e6 / rate,
+                c == null ? "" : Double.isNaN(c) ? "-" : String.format(Locale.ROOT, "%.2f×", rate / c));
+        return rate;
+    }
+
+    /**
+     * A warning when other work competes for the CPUs (a load average above half of them): the figures are then
+     * rough, and only their pairing holds.
+     */
+    static String busy() {
+        try {
+            String[] load = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            double one = Double.parseDouble(load[0]);
+            int cpus = Runtime.getRuntime().availableProcessors();
+            if (one > cpus * 0.5) {
+                return String.format(Locale.ROOT, "The machine is busy (load average %.2f on %d CPU%s): the rates below"
+                        + " are lower and rougher than on an idle one; compare the ratios.", one, cpus, cpus == 1 ? "" : "s");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // no /proc: nothing to say
+        }
+        return null;
     }
 }

@@ -48,10 +48,12 @@ class ReportTest {
                 assertTrue(v.equals("above") || v.equals("met"), v + " for a median " + median + " >= " + threshold);
             }
             if (v.equals("met")) {
-                assertTrue(ci[0] >= threshold);
+                assertTrue(ci[0] >= threshold, "met needs the whole interval at or above " + threshold + ": ["
+                        + ci[0] + ", " + ci[1] + "], median " + median);
             }
             if (v.equals("missed")) {
-                assertTrue(ci[1] < threshold);
+                assertTrue(ci[1] < threshold, "missed needs the whole interval below " + threshold + ": ["
+                        + ci[0] + ", " + ci[1] + "], median " + median);
             }
         }
     }
@@ -193,12 +195,18 @@ class ReportTest {
                 {"file", "tcp", "1048576"}, {"file-sendfile", "tcp", "1048576"}, {"fdpass", "unix", "1"}}) {
             Samples.Run run = Samples.run(List.of(harness, w[0], w[1], w[2], "0.2", "0.05"), 60);
             assertEquals(0, run.status(), run.output());
-            assertTrue(run.output().matches("(?s)\\{\"workload\":\"" + w[0] + "\",\"transport\":\"" + w[1] + "\",\"size\":" + w[2]
-                    + ",\"ops\":[1-9]\\d*,\"seconds\":0\\.2\\d\\d,\"rate\":[\\d.]+\\}\\n.*"), run.output());
+            // the window lasts at least the 0.2 s asked for, longer on a busy machine: its length is not checked
+            String expected = "{\"workload\":\"" + w[0] + "\",\"transport\":\"" + w[1] + "\",\"size\":" + w[2]
+                    + ",\"ops\":N>0,\"seconds\":S>=0.2,\"rate\":R}";
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)\\{\"workload\":\"" + w[0] + "\",\"transport\":\""
+                    + w[1] + "\",\"size\":" + w[2] + ",\"ops\":([1-9]\\d*),\"seconds\":([\\d.]+),\"rate\":[\\d.]+\\}\\n.*")
+                    .matcher(run.output());
+            assertTrue(m.matches() && Double.parseDouble(m.group(2)) >= 0.2,
+                    "expected a first line " + expected + "; the harness printed: " + run.output());
         }
         try (CHarness c = new CHarness(Samples.nativeBuild().resolve("bench"), "pingpong", "unix", 1, 0.05)) {
-            assertTrue(c.window(0.1) > 0);
-            assertTrue(c.window(0.1) > 0);
+            double first = c.window(0.1), second = c.window(0.1);
+            assertTrue(first > 0 && second > 0, "two windows' rates, both above 0: " + first + ", " + second);
             double[] p = c.percentiles();
             assertTrue(p[0] > 0 && p[1] >= p[0], "p50 " + p[0] + ", p99 " + p[1]);
         }
