@@ -24,6 +24,7 @@ module dev.ffmsockets {
     exports dev.ffmsockets.net;
     exports dev.ffmsockets.nio;
     exports dev.ffmsockets.netty;
+    exports dev.ffmsockets.faults;
     // the Netty transport (dev.ffmsockets.netty) needs Netty only where an application uses it: not transitive, so that
     // a module using the rest of the library compiles without Netty (the transport's signatures name Netty's types,
     // which its users read anyway)

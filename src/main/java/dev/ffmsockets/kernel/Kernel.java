@@ -41,6 +41,11 @@ public final class Kernel {
         return (int) ERRNO.get(capture, 0L);
     }
 
+    /** Leaves {@code errno} in {@code capture} as a failed call would (an injected fault's). */
+    static void setErrno(MemorySegment capture, int errno) {
+        ERRNO.set(capture, 0L, errno);
+    }
+
     // one holder class per function: a handle is linked on first use only
     private static final class H_socket { static final MethodHandle H = Downcalls.link(sockets_h.socket$address(), sockets_h.socket$descriptor()); }
     private static final class H_socketpair { static final MethodHandle H = Downcalls.link(sockets_h.socketpair$address(), sockets_h.socketpair$descriptor()); }
@@ -177,6 +182,9 @@ public final class Kernel {
 
     /** {@code accept}; errno into {@code capture}. */
     public static int accept(MemorySegment capture, int fd, MemorySegment addr, MemorySegment len) {
+        if (Injection.ON && Injection.fails(Injection.ACCEPT, capture, fd)) {
+            return -1;
+        }
         try {
             return (int) H_accept.H.invokeExact(capture, fd, addr, len);
         } catch (Throwable t) {
@@ -186,6 +194,9 @@ public final class Kernel {
 
     /** {@code accept4}; errno into {@code capture}. */
     public static int accept4(MemorySegment capture, int fd, MemorySegment addr, MemorySegment len, int flags) {
+        if (Injection.ON && Injection.fails(Injection.ACCEPT, capture, fd)) {
+            return -1;
+        }
         try {
             return (int) H_accept4.H.invokeExact(capture, fd, addr, len, flags);
         } catch (Throwable t) {
@@ -195,6 +206,9 @@ public final class Kernel {
 
     /** {@code connect}; errno into {@code capture}. */
     public static int connect(MemorySegment capture, int fd, MemorySegment addr, int len) {
+        if (Injection.ON && Injection.fails(Injection.CONNECT, capture, fd)) {
+            return -1;
+        }
         try {
             return (int) H_connect.H.invokeExact(capture, fd, addr, len);
         } catch (Throwable t) {
@@ -204,6 +218,9 @@ public final class Kernel {
 
     /** {@code send}; errno into {@code capture}. */
     public static long send(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
+        if (Injection.ON && (len = Injection.limit(Injection.SEND, capture, fd, len)) < 0) {
+            return -1;
+        }
         try {
             return (long) H_send.H.invokeExact(capture, fd, buf, len, flags);
         } catch (Throwable t) {
@@ -216,6 +233,9 @@ public final class Kernel {
      * {@code MSG_DONTWAIT}: a critical call that waited would stall every garbage collection meanwhile.
      */
     public static long sendHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
+        if (Injection.ON && (len = Injection.limit(Injection.SEND, capture, fd, len)) < 0) {
+            return -1;
+        }
         assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
         try {
             return (long) H_sendHeap.H.invokeExact(capture, fd, buf, len, flags);
@@ -226,6 +246,9 @@ public final class Kernel {
 
     /** {@code recv} into heap memory, as {@link #sendHeap} sends: only with {@code MSG_DONTWAIT}. */
     public static long recvHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
+        if (Injection.ON && (len = Injection.limit(Injection.RECV, capture, fd, len)) < 0) {
+            return -1;
+        }
         assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
         try {
             return (long) H_recvHeap.H.invokeExact(capture, fd, buf, len, flags);
@@ -236,6 +259,9 @@ public final class Kernel {
 
     /** {@code recv}; errno into {@code capture}. */
     public static long recv(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
+        if (Injection.ON && (len = Injection.limit(Injection.RECV, capture, fd, len)) < 0) {
+            return -1;
+        }
         try {
             return (long) H_recv.H.invokeExact(capture, fd, buf, len, flags);
         } catch (Throwable t) {
@@ -245,6 +271,9 @@ public final class Kernel {
 
     /** {@code sendto}; errno into {@code capture}. */
     public static long sendto(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+        if (Injection.ON && (len = Injection.limit(Injection.SEND, capture, fd, len)) < 0) {
+            return -1;
+        }
         try {
             return (long) H_sendto.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
@@ -254,6 +283,9 @@ public final class Kernel {
 
     /** {@code sendto} of heap memory, as {@link #sendHeap} sends: only with {@code MSG_DONTWAIT}. */
     public static long sendtoHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+        if (Injection.ON && (len = Injection.limit(Injection.SEND, capture, fd, len)) < 0) {
+            return -1;
+        }
         assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
         try {
             return (long) H_sendtoHeap.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
@@ -264,6 +296,9 @@ public final class Kernel {
 
     /** {@code recvfrom} into heap memory, as {@link #sendHeap} sends: only with {@code MSG_DONTWAIT}. */
     public static long recvfromHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment addrLen) {
+        if (Injection.ON && (len = Injection.limit(Injection.RECV, capture, fd, len)) < 0) {
+            return -1;
+        }
         assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
         try {
             return (long) H_recvfromHeap.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
@@ -274,6 +309,9 @@ public final class Kernel {
 
     /** {@code recvfrom}; errno into {@code capture}. */
     public static long recvfrom(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment addrLen) {
+        if (Injection.ON && (len = Injection.limit(Injection.RECV, capture, fd, len)) < 0) {
+            return -1;
+        }
         try {
             return (long) H_recvfrom.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
@@ -283,6 +321,9 @@ public final class Kernel {
 
     /** {@code sendmsg}; errno into {@code capture}. */
     public static long sendmsg(MemorySegment capture, int fd, MemorySegment msg, int flags) {
+        if (Injection.ON && Injection.fails(Injection.SEND, capture, fd)) {
+            return -1;
+        }
         try {
             return (long) H_sendmsg.H.invokeExact(capture, fd, msg, flags);
         } catch (Throwable t) {
@@ -292,6 +333,9 @@ public final class Kernel {
 
     /** {@code recvmsg}; errno into {@code capture}. */
     public static long recvmsg(MemorySegment capture, int fd, MemorySegment msg, int flags) {
+        if (Injection.ON && Injection.fails(Injection.RECV, capture, fd)) {
+            return -1;
+        }
         try {
             return (long) H_recvmsg.H.invokeExact(capture, fd, msg, flags);
         } catch (Throwable t) {
@@ -319,6 +363,9 @@ public final class Kernel {
 
     /** {@code read}; errno into {@code capture}. */
     public static long read(MemorySegment capture, int fd, MemorySegment buf, long count) {
+        if (Injection.ON && (count = Injection.limit(Injection.RECV, capture, fd, count)) < 0) {
+            return -1;
+        }
         try {
             return (long) H_read.H.invokeExact(capture, fd, buf, count);
         } catch (Throwable t) {
@@ -328,6 +375,9 @@ public final class Kernel {
 
     /** {@code write}; errno into {@code capture}. */
     public static long write(MemorySegment capture, int fd, MemorySegment buf, long count) {
+        if (Injection.ON && (count = Injection.limit(Injection.SEND, capture, fd, count)) < 0) {
+            return -1;
+        }
         try {
             return (long) H_write.H.invokeExact(capture, fd, buf, count);
         } catch (Throwable t) {
@@ -589,6 +639,9 @@ public final class Kernel {
 
     /** {@code sendmmsg}; errno into {@code capture}. */
     public static int sendmmsg(MemorySegment capture, int fd, MemorySegment msgvec, int vlen, int flags) {
+        if (Injection.ON && Injection.fails(Injection.SEND, capture, fd)) {
+            return -1;
+        }
         try {
             return (int) H_sendmmsg.H.invokeExact(capture, fd, msgvec, vlen, flags);
         } catch (Throwable t) {
@@ -598,6 +651,9 @@ public final class Kernel {
 
     /** {@code recvmmsg}; errno into {@code capture}. */
     public static int recvmmsg(MemorySegment capture, int fd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) {
+        if (Injection.ON && Injection.fails(Injection.RECV, capture, fd)) {
+            return -1;
+        }
         try {
             return (int) H_recvmmsg.H.invokeExact(capture, fd, msgvec, vlen, flags, timeout);
         } catch (Throwable t) {
