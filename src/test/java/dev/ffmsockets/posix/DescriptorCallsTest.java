@@ -4,7 +4,6 @@ import dev.ffmsockets.testing.Fds;
 import dev.ffmsockets.testing.NoDescriptorLeaks;
 import dev.ffmsockets.raw.addrinfo;
 import dev.ffmsockets.raw.cmsghdr;
-import dev.ffmsockets.raw.epoll_event;
 import dev.ffmsockets.raw.iovec;
 import dev.ffmsockets.raw.msghdr;
 import dev.ffmsockets.raw.pollfd;
@@ -204,20 +203,21 @@ class DescriptorCallsTest {
         assertTrue(ep >= 0);
         int ev = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         assertTrue(ev >= 0);
-        MemorySegment e = epoll_event.allocate(arena);
-        epoll_event.events(e, EPOLLIN);
-        // epoll_event is packed: its data sits at offset 4, so the 8-byte field is read and written unaligned
-        // (jextract's epoll_data accessors expect 8-byte alignment and refuse this slice)
-        epoll_event.data(e).set(JAVA_LONG_UNALIGNED, 0, 0xABCDL);
+        // the platform's own epoll_event (Posix.EPOLL_EVENT): packed to 12 bytes on x86_64, data at 4 (read and written
+        // unaligned); 16 bytes on aarch64, data at 8
+        long data = EPOLL_EVENT.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("data"));
+        MemorySegment e = arena.allocate(EPOLL_EVENT);
+        e.set(JAVA_INT, 0, EPOLLIN);
+        e.set(JAVA_LONG_UNALIGNED, data, 0xABCDL);
         assertEquals(0, epoll_ctl(ep, EPOLL_CTL_ADD, ev, e));
         assertEquals(-1, epoll_ctl(ep, EPOLL_CTL_ADD, ev, e));
         assertEquals(EEXIST, errno());
-        MemorySegment events = epoll_event.allocateArray(4, arena);
+        MemorySegment events = arena.allocate(EPOLL_EVENT, 4);
         assertEquals(0, epoll_wait(ep, events, 4, 0));
         assertEquals(8, write(ev, arena.allocateFrom(JAVA_LONG, 1L), 8));
         assertEquals(1, epoll_wait(ep, events, 4, 1000));
-        assertEquals(EPOLLIN, epoll_event.events(events));
-        assertEquals(0xABCDL, epoll_event.data(events).get(JAVA_LONG_UNALIGNED, 0));
+        assertEquals(EPOLLIN, events.get(JAVA_INT, 0));
+        assertEquals(0xABCDL, events.get(JAVA_LONG_UNALIGNED, data));
         assertEquals(-1, epoll_wait(ep, events, 0, 0));
         assertEquals(EINVAL, errno());
         assertEquals(0, epoll_ctl(ep, EPOLL_CTL_DEL, ev, MemorySegment.NULL));

@@ -50,9 +50,18 @@ public final class Fds {
         }
     }
 
-    /** x86_64 system call numbers, as /proc/PID/task/TID/syscall shows them (glibc's recv is recvfrom). */
-    public static final int SYS_READ = 0, SYS_POLL = 7, SYS_CONNECT = 42, SYS_ACCEPT = 43, SYS_SENDTO = 44,
-            SYS_RECVFROM = 45, SYS_SPLICE = 275, SYS_ACCEPT4 = 288;
+    /** Whether this is x86_64; else the generic table of aarch64 and riscv64. */
+    private static final boolean X86_64 = System.getProperty("os.arch").equals("amd64")
+            || System.getProperty("os.arch").equals("x86_64");
+
+    /**
+     * System call numbers of this CPU, as /proc/PID/task/TID/syscall shows them (glibc's recv is recvfrom): x86_64's,
+     * or the generic table aarch64 and riscv64 share. That table has no {@code poll}: glibc's poll is {@code ppoll},
+     * whose first argument is the same {@code pollfd} array.
+     */
+    public static final int SYS_READ = X86_64 ? 0 : 63, SYS_POLL = X86_64 ? 7 : 73, SYS_CONNECT = X86_64 ? 42 : 203,
+            SYS_ACCEPT = X86_64 ? 43 : 202, SYS_SENDTO = X86_64 ? 44 : 206, SYS_RECVFROM = X86_64 ? 45 : 207,
+            SYS_SPLICE = X86_64 ? 275 : 76, SYS_ACCEPT4 = X86_64 ? 288 : 242;
 
     /**
      * Waits until some thread of this process is blocked in system call {@code nr} on descriptor {@code fd},
@@ -190,8 +199,11 @@ public final class Fds {
         }
     }
 
-    /** x86_64 numbers of epoll_wait and epoll_pwait, where a selecting thread waits. */
-    public static final int SYS_EPOLL_WAIT = 232, SYS_EPOLL_PWAIT = 281;
+    /**
+     * The numbers of epoll_wait and epoll_pwait, where a selecting thread waits (the generic table has only
+     * epoll_pwait, which glibc's epoll_wait calls).
+     */
+    public static final int SYS_EPOLL_WAIT = X86_64 ? 232 : 22, SYS_EPOLL_PWAIT = X86_64 ? 281 : 22;
 
     /**
      * The descriptor of this process's TCP socket whose local port is {@code port}: its inode from /proc/net/tcp and
