@@ -50,18 +50,29 @@ public final class Fds {
         }
     }
 
-    /** Whether this is x86_64; else the generic table of aarch64 and riscv64. */
-    private static final boolean X86_64 = System.getProperty("os.arch").equals("amd64")
-            || System.getProperty("os.arch").equals("x86_64");
+    /**
+     * Whether the kernel is x86_64's; else the generic table of aarch64 and riscv64. The kernel's, not the JVM's: under
+     * qemu-user an aarch64 JVM's calls are made by the host, and /proc shows the host's numbers.
+     */
+    private static final boolean X86_64 = kernelArch().equals("x86_64");
+
+    private static String kernelArch() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/arch")).strip();
+        } catch (IOException e) {
+            String arch = System.getProperty("os.arch");
+            return arch.equals("amd64") ? "x86_64" : arch;
+        }
+    }
 
     /**
-     * System call numbers of this CPU, as /proc/PID/task/TID/syscall shows them (glibc's recv is recvfrom): x86_64's,
+     * System call numbers of this kernel, as /proc/PID/task/TID/syscall shows them (glibc's recv is recvfrom): x86_64's,
      * or the generic table aarch64 and riscv64 share. That table has no {@code poll}: glibc's poll is {@code ppoll},
-     * whose first argument is the same {@code pollfd} array.
+     * whose first argument is the same {@code pollfd} array ({@link #SYS_PPOLL}).
      */
     public static final int SYS_READ = X86_64 ? 0 : 63, SYS_POLL = X86_64 ? 7 : 73, SYS_CONNECT = X86_64 ? 42 : 203,
             SYS_ACCEPT = X86_64 ? 43 : 202, SYS_SENDTO = X86_64 ? 44 : 206, SYS_RECVFROM = X86_64 ? 45 : 207,
-            SYS_SPLICE = X86_64 ? 275 : 76, SYS_ACCEPT4 = X86_64 ? 288 : 242;
+            SYS_SPLICE = X86_64 ? 275 : 76, SYS_ACCEPT4 = X86_64 ? 288 : 242, SYS_PPOLL = X86_64 ? 271 : 73;
 
     /**
      * Waits until some thread of this process is blocked in system call {@code nr} on descriptor {@code fd},
@@ -124,7 +135,9 @@ public final class Fds {
 
     private static boolean pollsOn(String line, int fd) {
         String[] f = line.trim().split(" ");
-        if (f.length < 3 || !f[0].equals(String.valueOf(SYS_POLL)) || !f[2].equals("0x1")) {
+        // poll, or ppoll (the generic table's, and qemu-user's for an emulated poll)
+        if (f.length < 3 || !(f[0].equals(String.valueOf(SYS_POLL)) || f[0].equals(String.valueOf(SYS_PPOLL)))
+                || !f[2].equals("0x1")) {
             return false;
         }
         long address = Long.parseUnsignedLong(f[1].substring(2), 16);
