@@ -3,8 +3,8 @@ package dev.ffmsockets;
 import java.net.SocketOption;
 
 /**
- * Socket options of Linux that {@link java.net.StandardSocketOptions} lacks, for {@link Socket#setOption} and
- * {@link Socket#getOption}. Each names its C level and option; see {@code socket(7)}, {@code tcp(7)},
+ * Socket options of Linux that {@link java.net.StandardSocketOptions} lacks, for {@code Socket.setOption} and
+ * {@code Socket.getOption}. Each names its C level and option; see {@code socket(7)}, {@code tcp(7)},
  * {@code ipv6(7)} and {@code unix(7)}.
  */
 public final class LinuxSocketOptions {

@@ -1,5 +1,6 @@
 package dev.ffmsockets.impl;
 
+import dev.ffmsockets.kernel.Critical;
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.SockAddr;
@@ -172,8 +173,8 @@ public final class Io {
             Frame f = Frame.acquire();
             int errno;
             try {
-                long r = op == Op.SEND ? Kernel.sendHeap(f.capture, d.fd, slice, len, flags | MSG_DONTWAIT)
-                        : Kernel.recvHeap(f.capture, d.fd, slice, len, flags | MSG_DONTWAIT);
+                long r = op == Op.SEND ? Critical.send(f.capture, d.fd, slice, len, flags | MSG_DONTWAIT)
+                        : Critical.recv(f.capture, d.fd, slice, len, flags | MSG_DONTWAIT);
                 if (r >= 0) {
                     if (r == 0 && op == Op.RECV && d.isClosed()) {
                         throw Errors.closed(op.call, d.detail(null));

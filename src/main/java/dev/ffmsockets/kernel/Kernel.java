@@ -76,10 +76,6 @@ public final class Kernel {
     private static final class H_unlink { static final MethodHandle H = Downcalls.link(sockets_h.unlink$address(), sockets_h.unlink$descriptor()); }
     private static final class H_dup { static final MethodHandle H = Downcalls.link(sockets_h.dup$address(), sockets_h.dup$descriptor()); }
     private static final class H_dup2 { static final MethodHandle H = Downcalls.link(sockets_h.dup2$address(), sockets_h.dup2$descriptor()); }
-    private static final class H_epoll_create1 { static final MethodHandle H = Downcalls.link(sockets_h.epoll_create1$address(), sockets_h.epoll_create1$descriptor()); }
-    private static final class H_epoll_ctl { static final MethodHandle H = Downcalls.link(sockets_h.epoll_ctl$address(), sockets_h.epoll_ctl$descriptor()); }
-    private static final class H_epoll_wait { static final MethodHandle H = Downcalls.link(sockets_h.epoll_wait$address(), sockets_h.epoll_wait$descriptor()); }
-    private static final class H_eventfd { static final MethodHandle H = Downcalls.link(sockets_h.eventfd$address(), sockets_h.eventfd$descriptor()); }
     private static final class H_getrlimit { static final MethodHandle H = Downcalls.link(sockets_h.getrlimit$address(), sockets_h.getrlimit$descriptor()); }
     private static final class H_setrlimit { static final MethodHandle H = Downcalls.link(sockets_h.setrlimit$address(), sockets_h.setrlimit$descriptor()); }
     private static final class H_tgkill { static final MethodHandle H = Downcalls.link(sockets_h.tgkill$address(), sockets_h.tgkill$descriptor()); }
@@ -91,21 +87,6 @@ public final class Kernel {
     private static final class H_getgid { static final MethodHandle H = Downcalls.plain(sockets_h.getgid$address(), sockets_h.getgid$descriptor()); }
     private static final class H_gettid { static final MethodHandle H = Downcalls.plain(sockets_h.gettid$address(), sockets_h.gettid$descriptor()); }
     private static final class H_libc_current_sigrtmax { static final MethodHandle H = Downcalls.plain(sockets_h.__libc_current_sigrtmax$address(), sockets_h.__libc_current_sigrtmax$descriptor()); }
-    // send and recv on heap memory, linked critical: the kernel reads and writes the Java array itself, with no copy
-    // through native memory. A critical call holds off every garbage collection while it runs, so these are only
-    // ever called with MSG_DONTWAIT, which never waits (see sendHeap).
-    private static final class H_sendHeap {
-        static final MethodHandle H = Downcalls.link(sockets_h.send$address(), sockets_h.send$descriptor(), Linker.Option.critical(true));
-    }
-    private static final class H_recvHeap {
-        static final MethodHandle H = Downcalls.link(sockets_h.recv$address(), sockets_h.recv$descriptor(), Linker.Option.critical(true));
-    }
-    private static final class H_sendtoHeap {
-        static final MethodHandle H = Downcalls.link(sockets_h.sendto$address(), sockets_h.sendto$descriptor(), Linker.Option.critical(true));
-    }
-    private static final class H_recvfromHeap {
-        static final MethodHandle H = Downcalls.link(sockets_h.recvfrom$address(), sockets_h.recvfrom$descriptor(), Linker.Option.critical(true));
-    }
     private static final class H_sendmmsg { static final MethodHandle H = Downcalls.link(sockets_h.sendmmsg$address(), sockets_h.sendmmsg$descriptor()); }
     private static final class H_recvmmsg { static final MethodHandle H = Downcalls.link(sockets_h.recvmmsg$address(), sockets_h.recvmmsg$descriptor()); }
     private static final class H_fcntl2 {
@@ -228,35 +209,6 @@ public final class Kernel {
         }
     }
 
-    /**
-     * {@code send} of heap memory, the array itself handed to the kernel ({@code critical}). The flags must hold
-     * {@code MSG_DONTWAIT}: a critical call that waited would stall every garbage collection meanwhile.
-     */
-    public static long sendHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
-        if (Injection.ON && (len = Injection.limit(Injection.SEND, capture, fd, len)) < 0) {
-            return -1;
-        }
-        assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
-        try {
-            return (long) H_sendHeap.H.invokeExact(capture, fd, buf, len, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code recv} into heap memory, as {@link #sendHeap} sends: only with {@code MSG_DONTWAIT}. */
-    public static long recvHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
-        if (Injection.ON && (len = Injection.limit(Injection.RECV, capture, fd, len)) < 0) {
-            return -1;
-        }
-        assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
-        try {
-            return (long) H_recvHeap.H.invokeExact(capture, fd, buf, len, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     /** {@code recv}; errno into {@code capture}. */
     public static long recv(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
         if (Injection.ON && (len = Injection.limit(Injection.RECV, capture, fd, len)) < 0) {
@@ -276,32 +228,6 @@ public final class Kernel {
         }
         try {
             return (long) H_sendto.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code sendto} of heap memory, as {@link #sendHeap} sends: only with {@code MSG_DONTWAIT}. */
-    public static long sendtoHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
-        if (Injection.ON && (len = Injection.limit(Injection.SEND, capture, fd, len)) < 0) {
-            return -1;
-        }
-        assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
-        try {
-            return (long) H_sendtoHeap.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code recvfrom} into heap memory, as {@link #sendHeap} sends: only with {@code MSG_DONTWAIT}. */
-    public static long recvfromHeap(MemorySegment capture, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment addrLen) {
-        if (Injection.ON && (len = Injection.limit(Injection.RECV, capture, fd, len)) < 0) {
-            return -1;
-        }
-        assert (flags & 0x40) != 0 : "MSG_DONTWAIT";
-        try {
-            return (long) H_recvfromHeap.H.invokeExact(capture, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -470,42 +396,6 @@ public final class Kernel {
     public static int dup2(MemorySegment capture, int oldFd, int newFd) {
         try {
             return (int) H_dup2.H.invokeExact(capture, oldFd, newFd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code epoll_create1}; errno into {@code capture}. */
-    public static int epoll_create1(MemorySegment capture, int flags) {
-        try {
-            return (int) H_epoll_create1.H.invokeExact(capture, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code epoll_ctl}; errno into {@code capture}. */
-    public static int epoll_ctl(MemorySegment capture, int epfd, int op, int fd, MemorySegment event) {
-        try {
-            return (int) H_epoll_ctl.H.invokeExact(capture, epfd, op, fd, event);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code epoll_wait}; errno into {@code capture}. */
-    public static int epoll_wait(MemorySegment capture, int epfd, MemorySegment events, int max, int timeout) {
-        try {
-            return (int) H_epoll_wait.H.invokeExact(capture, epfd, events, max, timeout);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** {@code eventfd}; errno into {@code capture}. */
-    public static int eventfd(MemorySegment capture, int initval, int flags) {
-        try {
-            return (int) H_eventfd.H.invokeExact(capture, initval, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

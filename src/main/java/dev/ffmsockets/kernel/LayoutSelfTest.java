@@ -100,8 +100,8 @@ public final class LayoutSelfTest {
             int tcp = Kernel.socket(cap, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
             int tcp6 = Kernel.socket(cap, AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
             int unix = Kernel.socket(cap, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            int ep = Kernel.epoll_create1(cap, EPOLL_CLOEXEC);
-            int ev1 = Kernel.eventfd(cap, 1, EFD_CLOEXEC), ev2 = Kernel.eventfd(cap, 1, EFD_CLOEXEC);
+            int ep = Epoll.epoll_create1(cap, EPOLL_CLOEXEC);
+            int ev1 = Epoll.eventfd(cap, 1, EFD_CLOEXEC), ev2 = Epoll.eventfd(cap, 1, EFD_CLOEXEC);
             boolean paired = Kernel.socketpair(cap, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0;
             try {
                 if (tcp < 0 || unix < 0 || ep < 0 || ev1 < 0 || ev2 < 0 || !paired) {
@@ -176,10 +176,10 @@ public final class LayoutSelfTest {
                     buf.fill((byte) 0);
                     buf.set(JAVA_INT_UNALIGNED, 0, EPOLLIN);
                     buf.set(JAVA_LONG_UNALIGNED, e.epollData(), tags[i]);
-                    Kernel.epoll_ctl(cap, ep, EPOLL_CTL_ADD, fds[i], buf);
+                    Epoll.epoll_ctl(cap, ep, EPOLL_CTL_ADD, fds[i], buf);
                 }
                 buf.fill((byte) 0);
-                int n = Kernel.epoll_wait(cap, ep, buf, (int) Math.min(2, 512 / Math.max(1, e.epollEvent())), 0);
+                int n = Epoll.epoll_wait(cap, ep, buf, (int) Math.min(2, 512 / Math.max(1, e.epollEvent())), 0);
                 if (n != 2) {
                     wrong.add("epoll_wait gave " + n + " events of 2 ready eventfds");
                 } else {

@@ -1,5 +1,6 @@
 package dev.ffmsockets.netty;
 
+import dev.ffmsockets.kernel.Epoll;
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.kernel.Platform;
 import io.netty.channel.IoHandle;
@@ -69,13 +70,13 @@ public final class FfmIoHandler implements IoHandler {
         ctl = arena.allocate(Platform.EPOLL_EVENT);
         one = arena.allocateFrom(ValueLayout.JAVA_LONG, 1L);
         scratch = new Scratch(arena);
-        int ep = Kernel.epoll_create1(capture, EPOLL_CLOEXEC);
+        int ep = Epoll.epoll_create1(capture, EPOLL_CLOEXEC);
         if (ep < 0) {
             IllegalStateException e = new IllegalStateException(Io.failure("epoll_create1", "", Kernel.errno(capture)));
             arena.close();
             throw e;
         }
-        int wake = Kernel.eventfd(capture, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+        int wake = Epoll.eventfd(capture, 0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (wake < 0) {
             IllegalStateException e = new IllegalStateException(Io.failure("eventfd", "", Kernel.errno(capture)));
             Kernel.close(capture, ep);
@@ -84,7 +85,7 @@ public final class FfmIoHandler implements IoHandler {
         }
         // edge-triggered: each write wakes epoll_wait once, and the counter is never read back
         Platform.epollEvent(ctl, EPOLLIN | EPOLLET, wake);
-        if (Kernel.epoll_ctl(capture, ep, EPOLL_CTL_ADD, wake, ctl) < 0) {
+        if (Epoll.epoll_ctl(capture, ep, EPOLL_CTL_ADD, wake, ctl) < 0) {
             IllegalStateException e = new IllegalStateException(Io.failure("epoll_ctl", "", Kernel.errno(capture)));
             Kernel.close(capture, wake);
             Kernel.close(capture, ep);
@@ -123,7 +124,7 @@ public final class FfmIoHandler implements IoHandler {
             int ready = Platform.epollEvents(events, i);
             Registration r = fd < byFd.length ? byFd[fd] : null;
             if (r == null || !r.isValid()) {
-                Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_DEL, fd, MemorySegment.NULL); // a leftover: forget it
+                Epoll.epoll_ctl(capture, epfd, EPOLL_CTL_DEL, fd, MemorySegment.NULL); // a leftover: forget it
                 continue;
             }
             r.event.ready = ready;
@@ -147,7 +148,7 @@ public final class FfmIoHandler implements IoHandler {
     }
 
     private int epollWait(int timeout) {
-        int n = Kernel.epoll_wait(capture, epfd, events, MAX_EVENTS, timeout);
+        int n = Epoll.epoll_wait(capture, epfd, events, MAX_EVENTS, timeout);
         return Math.max(n, 0); // EINTR: a signal; the loop runs again
     }
 
@@ -266,7 +267,7 @@ public final class FfmIoHandler implements IoHandler {
         private int ctl(MemorySegment event, MemorySegment errno, int wanted) {
             int op = wanted == 0 ? EPOLL_CTL_DEL : inEpoll == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
             Platform.epollEvent(event, wanted, fd);
-            if (Kernel.epoll_ctl(errno, epfd, op, fd, wanted == 0 ? MemorySegment.NULL : event) < 0) {
+            if (Epoll.epoll_ctl(errno, epfd, op, fd, wanted == 0 ? MemorySegment.NULL : event) < 0) {
                 throw new java.io.UncheckedIOException(Io.failure("epoll_ctl", "", Kernel.errno(errno)));
             }
             inEpoll = wanted;
@@ -287,10 +288,10 @@ public final class FfmIoHandler implements IoHandler {
             valid = false;
             if (inEpoll != 0) {
                 if (executor.isExecutorThread(Thread.currentThread())) {
-                    Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+                    Epoll.epoll_ctl(capture, epfd, EPOLL_CTL_DEL, fd, MemorySegment.NULL);
                 } else {
                     try (Arena a = Arena.ofConfined()) {
-                        Kernel.epoll_ctl(a.allocate(Kernel.CAPTURE), epfd, EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+                        Epoll.epoll_ctl(a.allocate(Kernel.CAPTURE), epfd, EPOLL_CTL_DEL, fd, MemorySegment.NULL);
                     }
                 }
                 inEpoll = 0;

@@ -4,6 +4,7 @@ import dev.ffmsockets.Family;
 import dev.ffmsockets.SockAddr;
 import dev.ffmsockets.impl.Addresses;
 import dev.ffmsockets.impl.Errors;
+import dev.ffmsockets.kernel.Critical;
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.raw.msghdr;
 import io.netty.buffer.ByteBuf;
@@ -38,7 +39,7 @@ final class Io {
     static int recv(Scratch s, int fd, ByteBuf buf) throws IOException {
         int at = buf.writerIndex(), room = buf.writableBytes();
         MemorySegment m = memory(buf, at, room);
-        long n = Kernel.recvHeap(s.capture, fd, m, room, MSG_DONTWAIT);
+        long n = Critical.recv(s.capture, fd, m, room, MSG_DONTWAIT);
         if (n > 0) {
             buf.writerIndex(at + (int) n);
             return (int) n;
@@ -56,7 +57,7 @@ final class Io {
     /** {@code send(2)} of {@code length} bytes of a direct {@code buf} from {@code index}. */
     static long send(Scratch s, int fd, ByteBuf buf, int index, int length) throws IOException {
         MemorySegment m = memory(buf, index, length);
-        long n = Kernel.sendHeap(s.capture, fd, m, length, SEND);
+        long n = Critical.send(s.capture, fd, m, length, SEND);
         return sent(s, fd, "send", n);
     }
 
@@ -87,7 +88,7 @@ final class Io {
         int c;
         if (count == 1 || !buffers[0].isDirect() || !buffers[1].isDirect()) {
             MemorySegment one = MemorySegment.ofBuffer(buffers[0]);
-            n = sent(s, fd, "send", Kernel.sendHeap(s.capture, fd, one, one.byteSize(), SEND));
+            n = sent(s, fd, "send", Critical.send(s.capture, fd, one, one.byteSize(), SEND));
             c = 1;
         } else {
             c = 0;
@@ -119,7 +120,7 @@ final class Io {
     static int recvFrom(Scratch s, int fd, ByteBuf buf) throws IOException {
         int at = buf.writerIndex(), room = buf.writableBytes();
         s.addrLen.set(JAVA_INT, 0, Scratch.ADDR_SIZE);
-        long n = Kernel.recvfromHeap(s.capture, fd, memory(buf, at, room), room, MSG_DONTWAIT, s.addr, s.addrLen);
+        long n = Critical.recvfrom(s.capture, fd, memory(buf, at, room), room, MSG_DONTWAIT, s.addr, s.addrLen);
         if (n >= 0) {
             buf.writerIndex(at + (int) Math.min(n, room));
             return (int) n;
@@ -150,7 +151,7 @@ final class Io {
         String call;
         if (buf.nioBufferCount() == 1) {
             call = "sendto";
-            n = Kernel.sendtoHeap(s.capture, fd, memory(buf, buf.readerIndex(), length), length, SEND, name, addrLen);
+            n = Critical.sendto(s.capture, fd, memory(buf, buf.readerIndex(), length), length, SEND, name, addrLen);
         } else {
             call = "sendmsg";
             ByteBuffer[] parts = buf.nioBuffers();

@@ -1,5 +1,6 @@
 package dev.ffmsockets.nio;
 
+import dev.ffmsockets.kernel.Epoll;
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.kernel.Platform;
 
@@ -63,12 +64,12 @@ final class FfmSelector extends AbstractSelector {
         eight = arena.allocate(ValueLayout.JAVA_LONG);
         one = arena.allocateFrom(ValueLayout.JAVA_LONG, 1L);
         wakeCapture = arena.allocate(Kernel.CAPTURE);
-        epfd = Kernel.epoll_create1(capture, EPOLL_CLOEXEC);
+        epfd = Epoll.epoll_create1(capture, EPOLL_CLOEXEC);
         if (epfd < 0) {
             arena.close();
             throw failure("epoll_create1", capture);
         }
-        wakeFd = Kernel.eventfd(capture, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+        wakeFd = Epoll.eventfd(capture, 0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (wakeFd < 0) {
             IOException e = failure("eventfd", capture);
             Kernel.close(capture, epfd);
@@ -76,7 +77,7 @@ final class FfmSelector extends AbstractSelector {
             throw e;
         }
         Platform.epollEvent(ctl, EPOLLIN, wakeFd);
-        if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_ADD, wakeFd, ctl) < 0) {
+        if (Epoll.epoll_ctl(capture, epfd, EPOLL_CTL_ADD, wakeFd, ctl) < 0) {
             IOException e = failure("epoll_ctl", capture);
             Kernel.close(capture, wakeFd);
             Kernel.close(capture, epfd);
@@ -163,7 +164,7 @@ final class FfmSelector extends AbstractSelector {
             int op = events == 0 ? EPOLL_CTL_DEL : key.armed ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
             Platform.epollEvent(ctl, events, key.fd);
             // a descriptor closed meanwhile has left epoll already (EBADF, ENOENT): its key is cancelled with it
-            Kernel.epoll_ctl(ctlCapture, epfd, op, key.fd, ctl);
+            Epoll.epoll_ctl(ctlCapture, epfd, op, key.fd, ctl);
             key.armed = events != 0;
             key.armedEvents = events;
         }
@@ -184,7 +185,7 @@ final class FfmSelector extends AbstractSelector {
     /** Out of epoll, if it is there. Under ctl. */
     private void disarm(FfmSelectionKey key) {
         if (key.armed && !released && keyOf(key.fd) == key) {
-            Kernel.epoll_ctl(ctlCapture, epfd, EPOLL_CTL_DEL, key.fd, MemorySegment.NULL);
+            Epoll.epoll_ctl(ctlCapture, epfd, EPOLL_CTL_DEL, key.fd, MemorySegment.NULL);
         }
         key.armed = false;
     }
@@ -290,7 +291,7 @@ final class FfmSelector extends AbstractSelector {
         }
         try {
             int wait = woken.get() ? 0 : (int) Math.min(timeout, Integer.MAX_VALUE);
-            n = Kernel.epoll_wait(capture, epfd, events, MAX_EVENTS, wait);
+            n = Epoll.epoll_wait(capture, epfd, events, MAX_EVENTS, wait);
             if (n < 0) {
                 n = 0; // EINTR: a signal; the caller selects again
             }

@@ -1,6 +1,7 @@
 package dev.ffmsockets.poller;
 
 import dev.ffmsockets.ErrnoSocketException;
+import dev.ffmsockets.kernel.Epoll;
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.kernel.Platform;
 import dev.ffmsockets.posix.Posix;
@@ -84,7 +85,7 @@ public final class Poller {
         this.edge = edge;
         this.interest = interest | (edge ? EPOLLET : EPOLLONESHOT);
         MemorySegment capture = Arena.ofAuto().allocate(CAPTURE);
-        epfd = Kernel.epoll_create1(capture, EPOLL_CLOEXEC);
+        epfd = Epoll.epoll_create1(capture, EPOLL_CLOEXEC);
         if (epfd < 0) {
             throw failure("epoll_create1", (int) ERRNO.get(capture, 0L));
         }
@@ -195,7 +196,7 @@ public final class Poller {
     private void delete(int fd) {
         Arming m = ARMING.take();
         try {
-            Kernel.epoll_ctl(m.capture(), epfd, EPOLL_CTL_DEL, fd, m.event());
+            Epoll.epoll_ctl(m.capture(), epfd, EPOLL_CTL_DEL, fd, m.event());
         } finally {
             ARMING.give(m);
         }
@@ -207,7 +208,7 @@ public final class Poller {
         try {
             MemorySegment capture = m.capture(), e = m.event();
             Platform.epollEvent(e, interest, fd);
-            if (Kernel.epoll_ctl(capture, epfd, op, fd, e) == 0) {
+            if (Epoll.epoll_ctl(capture, epfd, op, fd, e) == 0) {
                 return;
             }
             int error = (int) ERRNO.get(capture, 0L);
@@ -215,11 +216,11 @@ public final class Poller {
                 return; // another thread registered it meanwhile
             }
             if (error == ENOENT) {
-                if (Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_ADD, fd, e) == 0) {
+                if (Epoll.epoll_ctl(capture, epfd, EPOLL_CTL_ADD, fd, e) == 0) {
                     return;
                 }
                 error = (int) ERRNO.get(capture, 0L);
-                if (error == EEXIST && Kernel.epoll_ctl(capture, epfd, EPOLL_CTL_MOD, fd, e) == 0) {
+                if (error == EEXIST && Epoll.epoll_ctl(capture, epfd, EPOLL_CTL_MOD, fd, e) == 0) {
                     return; // another thread added it meanwhile
                 }
                 error = (int) ERRNO.get(capture, 0L);
@@ -243,7 +244,7 @@ public final class Poller {
 
     /** Waits for events (timeout 0: returns at once) and unparks their threads; the count, or -1 and errno. */
     private int poll(MemorySegment capture, MemorySegment events, int timeout) {
-        int n = Kernel.epoll_wait(capture, epfd, events, BATCH, timeout);
+        int n = Epoll.epoll_wait(capture, epfd, events, BATCH, timeout);
         for (int i = 0; i < n; i++) {
             unparkAll(Platform.epollFd(events, i));
         }

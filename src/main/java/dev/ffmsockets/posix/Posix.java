@@ -1,5 +1,6 @@
 package dev.ffmsockets.posix;
 
+import dev.ffmsockets.kernel.Epoll;
 import dev.ffmsockets.kernel.Kernel;
 import dev.ffmsockets.kernel.KernelFiles;
 import dev.ffmsockets.kernel.Platform;
@@ -1165,7 +1166,7 @@ public final class Posix implements Constants {
      */
     public static int epoll_create1(int flags) {
         CallState st = CallState.current();
-        return result(st, Kernel.epoll_create1(st.capture, flags));
+        return result(st, Epoll.epoll_create1(st.capture, flags));
     }
 
     /**
@@ -1182,7 +1183,7 @@ public final class Posix implements Constants {
         long n = Checks.isNull(event) ? 0 : EPOLL_EVENT.byteSize();
         Checks.holds("epoll_ctl", "event", event, n);
         CallState st = CallState.current();
-        return result(st, Kernel.epoll_ctl(st.capture, epfd, op, fd, st.in(EXTRA, event, n)));
+        return result(st, Epoll.epoll_ctl(st.capture, epfd, op, fd, st.in(EXTRA, event, n)));
     }
 
     /**
@@ -1202,7 +1203,7 @@ public final class Posix implements Constants {
         Checks.writable("epoll_wait", "events", events, n);
         CallState st = CallState.current();
         MemorySegment e = st.out(DATA, events, n);
-        int r = result(st, Kernel.epoll_wait(st.capture, epfd, e, maxevents, timeout));
+        int r = result(st, Epoll.epoll_wait(st.capture, epfd, e, maxevents, timeout));
         CallState.back(e, events, r > 0 ? r * EPOLL_EVENT.byteSize() : 0);
         return r;
     }
@@ -1216,7 +1217,7 @@ public final class Posix implements Constants {
      */
     public static int eventfd(int initval, int flags) {
         CallState st = CallState.current();
-        return result(st, Kernel.eventfd(st.capture, initval, flags));
+        return result(st, Epoll.eventfd(st.capture, initval, flags));
     }
 
     /**
