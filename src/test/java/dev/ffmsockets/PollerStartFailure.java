@@ -49,7 +49,7 @@ public final class PollerStartFailure {
                 Class.forName(name, false, PollerStartFailure.class.getClassLoader());
             }
         }
-        Class.forName("dev.ffmsockets.kernel.Kernel$H_epoll_create1"); // linked now, as Socket's first calls would have
+        Class.forName("dev.ffmsockets.kernel.Epoll$H_epoll_create1"); // linked now, as Socket's first calls would have
         try (Socket.Pair warm = Socket.pair(Family.UNIX, SocketType.STREAM)) {
             warm.second().send(new byte[1]);
             System.out.println("warm-up: " + recvOnVirtualThread(warm.first()).get(10, TimeUnit.SECONDS));
