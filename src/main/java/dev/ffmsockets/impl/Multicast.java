@@ -1,5 +1,6 @@
 package dev.ffmsockets.impl;
 
+import dev.ffmsockets.ErrnoException;
 import dev.ffmsockets.Family;
 import dev.ffmsockets.Socket;
 import dev.ffmsockets.SocketCall;
@@ -119,7 +120,7 @@ public final class Multicast {
                 put(ip_mreq_source.imr_interface(m), at);
                 put(ip_mreq_source.imr_sourceaddr(m), source);
             }
-            setsockopt(s, IPPROTO_IP, option, m);
+            setsockopt(s, IPPROTO_IP, option, m, source != null);
         }
     }
 
@@ -142,12 +143,24 @@ public final class Multicast {
                 sockaddr6(group_source_req.gsr_group(m), group);
                 sockaddr6(group_source_req.gsr_source(m), source);
             }
-            setsockopt(s, IPPROTO_IPV6, option, m);
+            setsockopt(s, IPPROTO_IPV6, option, m, source != null);
         }
     }
 
-    private static void setsockopt(Socket s, int level, int option, MemorySegment m) throws IOException {
-        s.call(SocketCall.Readiness.NONE, fd -> Posix.setsockopt(fd, level, option, m, (int) m.byteSize()));
+    /**
+     * The request; one that names a source and that the kernel does not know ({@code ENOPROTOOPT}) or refuses for the
+     * socket ({@code EOPNOTSUPP}) is an {@link UnsupportedOperationException} (no message, the {@code errno} as its
+     * cause), as the JDK's channel throws for source filtering its system lacks.
+     */
+    private static void setsockopt(Socket s, int level, int option, MemorySegment m, boolean source) throws IOException {
+        try {
+            s.call(SocketCall.Readiness.NONE, fd -> Posix.setsockopt(fd, level, option, m, (int) m.byteSize()));
+        } catch (IOException e) {
+            if (source && e instanceof ErrnoException x && (x.errno() == ENOPROTOOPT || x.errno() == EOPNOTSUPP)) {
+                throw new UnsupportedOperationException(null, e);
+            }
+            throw e;
+        }
     }
 
     private static void put(MemorySegment to, InetAddress a) {
