@@ -118,10 +118,11 @@ public final class LayoutSelfTest {
                 field(wrong, "linger.l_linger", buf.get(JAVA_INT_UNALIGNED, e.lingerSeconds()), 7);
                 // timeval: its size, and its fields where the kernel has them. One microsecond comes back rounded up
                 // to a clock tick (1,000 or more) only if it was written where the kernel reads tv_usec, and tv_sec
-                // reads 0 only if it is where the kernel writes it: a write and a read through the same wrong
-                // offsets would otherwise agree with each other
+                // reads 1 only if it is where the kernel writes it: a write and a read through the same wrong
+                // offsets would otherwise agree with each other (and 1, not 0: a tv_sec read 4 bytes late on a
+                // big-endian CPU would read the zero high half of tv_usec)
                 buf.fill((byte) 0);
-                buf.set(JAVA_LONG_UNALIGNED, e.tvSec(), 0);
+                buf.set(JAVA_LONG_UNALIGNED, e.tvSec(), 1);
                 buf.set(JAVA_LONG_UNALIGNED, e.tvUsec(), 1);
                 Kernel.setsockopt(cap, tcp, SOL_SOCKET, SO_RCVTIMEO, buf, (int) Math.max(16, e.timeval()));
                 size(wrong, "struct timeval", cap, tcp, SOL_SOCKET, SO_RCVTIMEO, buf, len, e.timeval());
@@ -129,7 +130,7 @@ public final class LayoutSelfTest {
                 if (usec <= 1 || usec >= 1_000_000) {
                     wrong.add("timeval.tv_usec reads " + usec + " where the kernel rounded 1 µs up to a clock tick");
                 }
-                field(wrong, "timeval.tv_sec", buf.get(JAVA_LONG_UNALIGNED, e.tvSec()), 0);
+                field(wrong, "timeval.tv_sec", buf.get(JAVA_LONG_UNALIGNED, e.tvSec()), 1);
                 // ucred: its size, and where the pid is
                 size(wrong, "struct ucred", cap, pair.get(JAVA_INT, 0), SOL_SOCKET, SO_PEERCRED, buf, len, e.ucred());
                 field(wrong, "ucred.pid", buf.get(JAVA_INT_UNALIGNED, e.ucredPid()), Kernel.getpid());
