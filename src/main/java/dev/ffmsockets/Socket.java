@@ -86,7 +86,7 @@ import static dev.ffmsockets.posix.Posix.*;
  * {@link AsynchronousCloseException}, as {@link ByteChannel} requires.
  *
  * <p>Instances are safe for use by several threads. This class is for the platforms the layer below has bindings
- * for: Linux x86_64 and aarch64 with glibc, Linux x86_64 with musl.
+ * for: Linux x86_64, aarch64, riscv64 and s390x with glibc, Linux x86_64 with musl.
  */
 public final class Socket extends SocketControl implements AutoCloseable {
 

@@ -30,7 +30,7 @@ public final class Platform {
 
     /** The platforms with bindings; the first is the primary one, the bindings in {@code dev.ffmsockets.raw}. */
     public static final List<String> SUPPORTED = List.of("linux-x86_64-glibc", "linux-aarch64-glibc",
-            "linux-x86_64-musl");
+            "linux-riscv64-glibc", "linux-s390x-glibc", "linux-x86_64-musl");
 
     /** The structs whose layout the library takes from {@link #struct}, because a platform's differs. */
     public static final List<String> PER_PLATFORM = List.of("epoll_event");

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.lang.foreign.GroupLayout;
@@ -30,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * A C probe, generated from the committed bindings themselves, prints {@code sizeof} and {@code offsetof} of every
  * bound struct and field and the value of every bound constant, compiled by each platform's C compiler against the
- * same {@code headers/sockets.h}: {@code cc} here (Linux x86_64 glibc), {@code aarch64-linux-gnu-gcc} run under
- * {@code qemu-aarch64}, and {@code musl-gcc}. Each platform's output must match that platform's bindings (its own
+ * same {@code headers/sockets.h}: {@code cc} here (Linux x86_64 glibc), {@code aarch64-linux-gnu-gcc},
+ * {@code riscv64-linux-gnu-gcc} and {@code s390x-linux-gnu-gcc} with their programs run under qemu-user, and
+ * {@code musl-gcc}. Each platform's output must match that platform's bindings (its own
  * package's files where they differ from the primary's, the primary's elsewhere) fact by fact, and a planted
  * mismatch must be caught. Then, for each platform, what the library relies on: every struct it reads through the
  * primary's classes has the same size and field offsets there, and it names none of the constants that differ.
@@ -164,6 +166,14 @@ class PlatformProbeTest {
                 compiler = tool("/usr/bin/aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu");
                 runner = List.of(tool("/usr/bin/qemu-aarch64", "qemu-user"), "-L", "/usr/aarch64-linux-gnu");
             }
+            case "linux-riscv64-glibc" -> {
+                compiler = tool("/usr/bin/riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu");
+                runner = List.of(tool("/usr/bin/qemu-riscv64", "qemu-user"), "-L", "/usr/riscv64-linux-gnu");
+            }
+            case "linux-s390x-glibc" -> {
+                compiler = tool("/usr/bin/s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu");
+                runner = List.of(tool("/usr/bin/qemu-s390x", "qemu-user"), "-L", "/usr/s390x-linux-gnu");
+            }
             case "linux-x86_64-musl" -> compiler = tool("/usr/bin/musl-gcc", "musl-tools");
             default -> assertEquals(PRIMARY, platform);
         }
@@ -208,11 +218,12 @@ class PlatformProbeTest {
         assertTrue(p.get(0).contains("const SOL_SOCKET") || p.get(1).contains("const SOL_SOCKET"), p::toString);
     }
 
-    @Test
-    void thePrimarysBindingsWouldBeWrongOnAarch64AndTheProbeSaysWhere() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"linux-aarch64-glibc", "linux-riscv64-glibc", "linux-s390x-glibc"})
+    void thePrimarysBindingsWouldBeWrongElsewhereAndTheProbeSaysWhere(String platform) throws Exception {
         Map<String, String> primary = fromBindings(PRIMARY);
-        primary.keySet().retainAll(fromBindings("linux-aarch64-glibc").keySet());
-        List<String> d = differences(primary, probe("linux-aarch64-glibc", primary));
+        primary.keySet().retainAll(fromBindings(platform).keySet());
+        List<String> d = differences(primary, probe(platform, primary));
         assertEquals(List.of("offsetof struct epoll_event data: bindings 4, C 8", "sizeof struct epoll_event: bindings 12, C 16"), d);
     }
 
@@ -282,6 +293,8 @@ class PlatformProbeTest {
     @Test
     void theComparisonOfLayoutsSeesWhatDiffers() {
         assertEquals(List.of("epoll_event"), differingStructs("linux-aarch64-glibc"));
+        assertEquals(List.of("epoll_event"), differingStructs("linux-riscv64-glibc"));
+        assertEquals(List.of("epoll_event"), differingStructs("linux-s390x-glibc"));
         assertEquals(List.of(), differingStructs("linux-x86_64-musl"), "musl's narrower fields are padded to glibc's");
         assertEquals(List.of(), differingStructs(PRIMARY));
     }
