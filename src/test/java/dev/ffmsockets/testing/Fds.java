@@ -56,6 +56,13 @@ public final class Fds {
      */
     private static final boolean X86_64 = kernelArch().equals("x86_64");
 
+    /**
+     * The kernel's byte order, in which it reads the {@code pollfd} of a call: under qemu-user the host's copy of the
+     * program's, converted (a big-endian program's on a little-endian host).
+     */
+    public static final java.nio.ByteOrder KERNEL_ORDER = kernelArch().matches("s390x|ppc64|sparc64|mips64")
+            ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN;
+
     private static String kernelArch() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/arch")).strip();
@@ -142,7 +149,7 @@ public final class Fds {
         }
         long address = Long.parseUnsignedLong(f[1].substring(2), 16);
         return java.lang.foreign.MemorySegment.ofAddress(address).reinterpret(8)
-                .get(java.lang.foreign.ValueLayout.JAVA_INT, 0) == fd;
+                .get(java.lang.foreign.ValueLayout.JAVA_INT.withOrder(KERNEL_ORDER), 0) == fd;
     }
 
     private static String syscallOf(Path task) {
