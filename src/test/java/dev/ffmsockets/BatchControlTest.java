@@ -107,9 +107,7 @@ class BatchControlTest {
 
     @Test
     void descriptorsThatDoNotFitAreClosedByTheKernelAndTheDatagramSaysSo() throws Exception {
-        dev.ffmsockets.testing.Emulation.nativeOnly("recvmmsg receives SCM_RIGHTS into a control buffer of its own and"
-                + " converts it: more descriptors are installed than the cut control data reports (Linux closes those"
-                + " that do not fit)");
+        dev.ffmsockets.testing.Emulation.nativeOnly(dev.ffmsockets.testing.Emulation.Difference.SCM_RIGHTS_CUT);
         try (Socket.Pair p = Socket.pair(Family.UNIX, SocketType.DGRAM); Socket.Pair passed = Socket.pair();
              DatagramBatch batch = DatagramBatch.allocate(2, 64)) {
             long before = Fds.open();
@@ -176,8 +174,7 @@ class BatchControlTest {
 
     @Test
     void eachDatagramHasItsOwnControlMessages() throws Exception {
-        dev.ffmsockets.testing.Emulation.nativeOnly("setsockopt(SO_TIMESTAMPNS) fails with ENOPROTOOPT (the emulator"
-                + " does not know the option)");
+        dev.ffmsockets.testing.Emulation.nativeOnly(dev.ffmsockets.testing.Emulation.Difference.SO_TIMESTAMPNS);
         try (Socket a = Socket.open(Family.INET, SocketType.DGRAM); Socket b = Socket.open(Family.INET, SocketType.DGRAM);
              DatagramBatch batch = DatagramBatch.allocate(8, 100)) {
             b.setOption(LinuxSocketOptions.IP_PKTINFO, true);

@@ -157,7 +157,7 @@ class CloseTest {
         Arrays.fill(fromSender, (byte) 'S');
         byte[] clean = "CLEAN!".getBytes();
         AtomicInteger reused = new AtomicInteger();
-        for (int round = 0; round < 1000; round++) {
+        for (int round = 0; round < dev.ffmsockets.testing.Emulation.scaled(1000); round++) {
             Socket.Pair p = Socket.pair(Family.UNIX, SocketType.STREAM);
             Socket s = p.first();
             Socket peer = p.second();
@@ -283,7 +283,8 @@ class CloseTest {
             tcp.bind(InetSockAddr.loopback(0));
             tcp.listen(64);
             int failures = 0, arguments = 0;
-            for (int i = 0; i < 10_000; i++) {
+            int cycles = dev.ffmsockets.testing.Emulation.scaled(10_000);
+            for (int i = 0; i < cycles; i++) {
                 try (Socket c = Socket.open(i % 2 == 1 ? Family.INET : Family.UNIX, SocketType.STREAM)) {
                     switch (i % 4) {
                         case 0 -> { // success on AF_UNIX
@@ -321,8 +322,8 @@ class CloseTest {
                     arguments++;
                 }
             }
-            assertEquals(5_000, failures);
-            assertEquals(10_000, arguments);
+            assertEquals(cycles / 2, failures);
+            assertEquals(cycles, arguments);
         }
         assertEquals(before, Fds.open());
     }

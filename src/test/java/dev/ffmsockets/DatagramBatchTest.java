@@ -138,6 +138,7 @@ class DatagramBatchTest {
 
     @Test
     void gsoCutsOneSlotIntoDatagramsAndGroJoinsThem() throws Exception {
+        dev.ffmsockets.testing.Emulation.sameByteOrderOnly(dev.ffmsockets.testing.Emulation.Difference.UDP_SEGMENT_BYTE_ORDER);
         int segment = 1200, segments = 20, total = segment * segments - 100; // the last one shorter
         byte[] data = new byte[total];
         new java.util.Random(11).nextBytes(data);
@@ -270,6 +271,7 @@ class DatagramBatchTest {
 
     @Test
     void theSteadyPathAllocatesNothing() throws Throwable {
+        dev.ffmsockets.testing.Emulation.needsC2();
         // com.sun.management.ThreadMXBean, reached reflectively: this module does not read jdk.management
         java.lang.invoke.MethodHandle allocatedBytes = java.lang.invoke.MethodHandles.publicLookup().findVirtual(
                 Class.forName("com.sun.management.ThreadMXBean"), "getCurrentThreadAllocatedBytes",

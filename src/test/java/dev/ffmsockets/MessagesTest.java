@@ -151,8 +151,7 @@ class MessagesTest {
     @ParameterizedTest
     @ValueSource(strings = {"STREAM", "DGRAM"})
     void controlSpaceTooSmallReportsCtruncAndLeavesNoDescriptorOpen(SocketType type) throws Exception {
-        dev.ffmsockets.testing.Emulation.nativeOnly("recvmsg receives SCM_RIGHTS into a control buffer of its own and"
-                + " converts it: MSG_CTRUNC and the descriptors installed are not Linux's");
+        dev.ffmsockets.testing.Emulation.nativeOnly(dev.ffmsockets.testing.Emulation.Difference.SCM_RIGHTS_CUT);
         Path f = file("ctrunc");
         int fd = fdOf(f);
         try (Socket.Pair p = Socket.pair(Family.UNIX, type)) {
@@ -399,8 +398,7 @@ class MessagesTest {
                     new ByteBuffer[] {ByteBuffer.allocate(0)}, null, List.of(ControlMessage.rights(passed.first()))));
             assertTrue(e.getMessage().contains("at least one byte"), e.getMessage());
             // a datagram may be empty and still carry them
-            dev.ffmsockets.testing.Emulation.nativeOnly("sendmsg with no iovec sends nothing, so the receive below would"
-                    + " wait for ever");
+            dev.ffmsockets.testing.Emulation.nativeOnly(dev.ffmsockets.testing.Emulation.Difference.SENDMSG_WITHOUT_IOVEC);
             dgram.second().setTimeout(java.time.Duration.ofSeconds(20));
             dgram.first().sendMsg(new ByteBuffer[0], null, List.of(ControlMessage.rights(passed.first())));
             try (Message m = dgram.second().recvMsg(new ByteBuffer[] {ByteBuffer.allocate(1)}, ControlMessage.spaceForDescriptors(1))) {
@@ -458,8 +456,7 @@ class MessagesTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void packetInfoTellsTheAddressADatagramWasSentTo(boolean v6) throws Exception {
-        dev.ffmsockets.testing.Emulation.nativeOnly("setsockopt(SO_TIMESTAMPNS) fails with ENOPROTOOPT (the emulator"
-                + " does not know the option)");
+        dev.ffmsockets.testing.Emulation.nativeOnly(dev.ffmsockets.testing.Emulation.Difference.SO_TIMESTAMPNS);
         SockAddr at = v6 ? InetSockAddr.loopback6(0) : InetSockAddr.loopback(0);
         try (Socket receiver = Socket.open(at.family(), SocketType.DGRAM);
              Socket sender = Socket.open(at.family(), SocketType.DGRAM)) {

@@ -61,6 +61,7 @@ class OptionsTest {
 
     @Test
     void udpOptionsRoundTrip() throws Exception {
+        dev.ffmsockets.testing.Emulation.nativeOnly(dev.ffmsockets.testing.Emulation.Difference.IP_MULTICAST_IF);
         try (Socket s = Socket.open(Family.INET, SocketType.DGRAM)) {
             roundTrip(s, StandardSocketOptions.SO_BROADCAST, true);
             roundTrip(s, StandardSocketOptions.IP_MULTICAST_TTL, 7);

@@ -148,9 +148,18 @@ public final class Samples {
         return built;
     }
 
+    /**
+     * The {@code java} launcher of a child JVM: this JVM's own; under emulation (the tests' execution 'emulated') the
+     * script it names in {@code -Dffmsockets.emulated.java}, which starts the emulated architecture's JVM.
+     */
+    public static String launcher() {
+        return System.getProperty("ffmsockets.emulated.java",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
     /** The JVM options every Java sample runs with. */
     public static List<String> jvm() {
-        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String launcher = launcher();
         String cp = root().resolve("target/classes") + java.io.File.pathSeparator + root().resolve("target/test-classes");
         return List.of(launcher, "--enable-native-access=ALL-UNNAMED", "-XX:+DisableAttachMechanism", "-XX:-UsePerfData",
                 "-XX:TieredStopAtLevel=1", "-cp", cp);

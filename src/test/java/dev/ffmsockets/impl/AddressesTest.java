@@ -28,7 +28,7 @@ class AddressesTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment storage = arena.allocate(128), again = arena.allocate(128);
             int[] families = {AF_INET, AF_INET6, AF_UNIX, 0, 17, 0xFFFF};
-            for (int i = 0; i < 200_000; i++) {
+            for (int i = 0; i < dev.ffmsockets.testing.Emulation.scaled(200_000); i++) {
                 byte[] bytes = new byte[128];
                 random.nextBytes(bytes);
                 if (i % 3 == 0) {

@@ -154,10 +154,9 @@ class AddressesAgainstTheJdkTest extends AgainstTheJdk {
 
     /** What a JVM started with {@code -Djava.net.preferIPv4Stack=true} gives on a provider: see {@link PreferIpv4}. */
     private String preferIpv4(String provider) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path out = dir.resolve("preferIPv4Stack-" + provider + ".txt");
         // no pipes to the child: a pipe the JDK's process reaper closes late would count as a leak here
-        Process child = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
+        Process child = new ProcessBuilder(dev.ffmsockets.samples.Samples.launcher(), "--enable-native-access=ALL-UNNAMED",
                 "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"),
                 PreferIpv4.class.getName(), provider).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();

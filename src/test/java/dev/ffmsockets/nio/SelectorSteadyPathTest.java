@@ -56,6 +56,7 @@ class SelectorSteadyPathTest {
 
     @Test
     void aSelectorDrivenPingPongAllocatesNothingPerRoundTrip() throws Throwable {
+        dev.ffmsockets.testing.Emulation.needsC2();
         // com.sun.management.ThreadMXBean, reached reflectively: this module does not read jdk.management
         MethodHandle allocatedBytes = MethodHandles.publicLookup().findVirtual(
                 Class.forName("com.sun.management.ThreadMXBean"), "getCurrentThreadAllocatedBytes",

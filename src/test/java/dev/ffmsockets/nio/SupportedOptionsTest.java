@@ -29,6 +29,8 @@ class SupportedOptionsTest {
 
     @Test
     void everyOptionListedCanBeReadAndSetBack() throws Exception {
+        dev.ffmsockets.testing.Emulation.nativeOnly(dev.ffmsockets.testing.Emulation.Difference.SO_TIMESTAMPNS);
+        dev.ffmsockets.testing.Emulation.nativeOnly(dev.ffmsockets.testing.Emulation.Difference.IP_MULTICAST_IF);
         List<Open> kinds = List.of(SelectorProvider::openSocketChannel, p -> p.openSocketChannel(StandardProtocolFamily.UNIX),
                 SelectorProvider::openServerSocketChannel, p -> p.openServerSocketChannel(StandardProtocolFamily.UNIX),
                 SelectorProvider::openDatagramChannel, p -> p.openDatagramChannel(StandardProtocolFamily.INET));

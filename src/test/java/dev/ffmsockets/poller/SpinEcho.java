@@ -18,7 +18,7 @@ public final class SpinEcho {
 
     public static void main(String[] args) throws Exception {
         System.out.println("spin " + Poller.SPIN);
-        int pairs = 20, rounds = 500;
+        int pairs = 20, rounds = Integer.parseInt(args[0]);
         AtomicLong right = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         List<Socket> sockets = new ArrayList<>();

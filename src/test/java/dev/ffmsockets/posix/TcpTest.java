@@ -142,6 +142,7 @@ class TcpTest {
 
     @Test
     void badFamilyAndTypeFail() {
+        dev.ffmsockets.testing.Emulation.nativeOnly(dev.ffmsockets.testing.Emulation.Difference.SOCKET_TYPE);
         assertEquals(-1, socket(12345, SOCK_STREAM, 0));
         assertEquals(EAFNOSUPPORT, errno());
         assertEquals(-1, socket(AF_INET, 12345, 0));
