@@ -91,8 +91,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * <p>This API is generated for Linux x86_64, aarch64, riscv64 and s390x with glibc and Linux x86_64 with musl, and
  * tested on the first natively and on aarch64, riscv64 and s390x under emulation (every layout is proven against
  * each platform's C compiler). Struct layouts and constants are those of {@code dev.ffmsockets.raw}, which are the
- * same on all five but for {@link #EPOLL_EVENT} and a few C library limits ({@code SOMAXCONN}, {@code NI_MAXHOST}, {@code AF_MAX}
- * differ on musl; see docs/platforms.md). On any other platform the first use of this class fails with an
+ * same on all five but for {@link #EPOLL_EVENT} and a few C library limits ({@code SOMAXCONN}, {@code NI_MAXHOST},
+ * {@code AF_MAX} differ on musl; see docs/platforms.md). On any other platform the first use of this class fails with an
  * {@link UnsupportedOperationException} that names the platform.
  */
 public final class Posix implements Constants {
@@ -107,8 +107,8 @@ public final class Posix implements Constants {
     /**
      * {@code struct epoll_event} as this platform lays it out: packed into 12 bytes on x86_64, 16 bytes with
      * {@code data} at offset 8 on aarch64, riscv64 and s390x. Allocate the events of {@link #epoll_ctl} and
-     * {@link #epoll_wait} with it rather than with {@code dev.ffmsockets.raw.epoll_event}, which is x86_64's; read {@code data} at
-     * {@code EPOLL_EVENT.byteOffset(groupElement("data"))}, unaligned.
+     * {@link #epoll_wait} with it rather than with {@code dev.ffmsockets.raw.epoll_event}, which is x86_64's; read
+     * {@code data} at {@code EPOLL_EVENT.byteOffset(groupElement("data"))}, unaligned.
      */
     public static final StructLayout EPOLL_EVENT = Platform.EPOLL_EVENT;
 

@@ -19,7 +19,7 @@ class PollerSpinTest {
         assertEquals(0, Poller.SPIN);
     }
 
-    /** Round trips of each of SpinEcho's 20 pairs. */
+    /** Round trips of each of SpinEcho's pairs (its argument). */
     private static final int ROUNDS = dev.ffmsockets.testing.Emulation.scaled(500);
 
     private static List<String> run(String spin) throws Exception {
@@ -39,7 +39,7 @@ class PollerSpinTest {
 
     @Test
     void virtualThreadsGetEveryByteWithThePollersSpinning() throws Exception {
-        String all = "round trips " + 20 * ROUNDS + " of " + 20 * ROUNDS;
+        String all = "round trips " + SpinEcho.PAIRS * ROUNDS + " of " + SpinEcho.PAIRS * ROUNDS;
         assertEquals(List.of("spin 64", all), run("64"));
         assertEquals(List.of("spin 10000", all), run("999999"));
         assertEquals(List.of("spin 0", all), run("-5"));

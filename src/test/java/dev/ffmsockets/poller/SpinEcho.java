@@ -9,16 +9,19 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A program for {@link PollerSpinTest}: prints the pollers' spin as this JVM's properties set it, then echoes one byte
  * at a time over socket pairs between virtual threads (every wait parks in the pollers) and prints how many round
- * trips came back right.
+ * trips came back right. Its argument: the round trips of each pair.
  */
 public final class SpinEcho {
+
+    /** The socket pairs echoing at once. */
+    static final int PAIRS = 20;
 
     private SpinEcho() {
     }
 
     public static void main(String[] args) throws Exception {
         System.out.println("spin " + Poller.SPIN);
-        int pairs = 20, rounds = Integer.parseInt(args[0]);
+        int pairs = PAIRS, rounds = Integer.parseInt(args[0]);
         AtomicLong right = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         List<Socket> sockets = new ArrayList<>();

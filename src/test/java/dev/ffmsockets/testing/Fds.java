@@ -60,7 +60,7 @@ public final class Fds {
      * The kernel's byte order, in which it reads the {@code pollfd} of a call: under qemu-user the host's copy of the
      * program's, converted (a big-endian program's on a little-endian host).
      */
-    public static final java.nio.ByteOrder KERNEL_ORDER = kernelArch().matches("s390x|ppc64|sparc64|mips64")
+    public static final java.nio.ByteOrder KERNEL_ORDER = kernelArch().matches("s390x|ppc64")
             ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN;
 
     private static String kernelArch() {
